@@ -1,0 +1,3 @@
+from lmms_eval.cli.main import main
+
+raise SystemExit(main())

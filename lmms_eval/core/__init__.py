@@ -1,0 +1,1 @@
+"""Core vocabulary: typed requests, responses, errors and the registry. No heavy imports here."""

@@ -1,0 +1,52 @@
+"""Scoring: answer extractors, per-sample metrics and aggregations, each found by name in a registry.
+
+Signatures (see docs/task_guide.md):
+- extractor:   ``fn(text: str, doc: Mapping[str, Any], **args) -> str | None``  (None: nothing found)
+- metric:      ``fn(prediction: str | None, target: Any, doc: Mapping[str, Any], **args) -> float``
+- aggregation: ``fn(scores: np.ndarray (B, n), labels: np.ndarray (n,) | None, **args) -> np.ndarray (B,)``
+  vectorized over bootstrap resamples (each row is one resample of the n per-sample scores).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lmms_eval.core.registry import Registry
+
+EXTRACTORS: Registry[Any] = Registry("extractors")
+METRICS: Registry[Any] = Registry("metrics")
+AGGREGATIONS: Registry[Any] = Registry("aggregations")
+
+_E = "lmms_eval.scoring.extractors"
+for _name, _fn in {
+    "identity": "extract_identity",
+    "mcq_letter": "extract_mcq_letter",
+    "yes_no": "extract_yes_no",
+    "true_false": "extract_true_false",
+    "number": "extract_number",
+    "boxed": "extract_boxed",
+    "answer_tag": "extract_answer_tag",
+    "last_line": "extract_last_line",
+    "regex": "extract_regex",
+    "mathvision": "lmms_eval.scoring.mathvision:extract_mathvision_answer",
+}.items():
+    EXTRACTORS.add_lazy(_name, _fn if ":" in _fn else f"{_E}:{_fn}")
+
+_M = "lmms_eval.scoring.metrics"
+for _name, _fn in {
+    "exact_match": "exact_match",
+    "accuracy": "accuracy",
+    "yes_no_confusion": "yes_no_confusion",
+    "anls": "anls",
+    "relaxed_accuracy": "relaxed_accuracy",
+    "vqa_accuracy": "vqa_accuracy",
+    "wer": "word_error_rate",
+    "cer": "character_error_rate",
+    "numeric_tolerance": "numeric_tolerance",
+    "mathvision_accuracy": "lmms_eval.scoring.mathvision:mathvision_accuracy",
+}.items():
+    METRICS.add_lazy(_name, _fn if ":" in _fn else f"{_M}:{_fn}")
+
+_A = "lmms_eval.scoring.aggregations"
+for _name in ("mean", "median", "macro_mean", "yes_precision", "yes_recall", "yes_f1", "yes_ratio"):
+    AGGREGATIONS.add_lazy(_name, f"{_A}:{_name}")
