@@ -29,7 +29,11 @@ class DataError(LmmsEvalError):
 
 
 class RunFailedError(LmmsEvalError):
-    """The evaluation ran but did not succeed (too many errors, nothing to score)."""
+    """The evaluation ran but did not succeed (too many errors, nothing to score); results were written."""
+
+    def __init__(self, message: str, outcome: object = None) -> None:
+        super().__init__(message)
+        self.outcome = outcome
 
 
 def closest(name: str, known: Iterable[str], n: int = 3) -> list[str]:

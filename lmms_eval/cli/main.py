@@ -1,0 +1,100 @@
+"""Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``, ``lmms-eval models``.
+
+lmms-eval users type flags without a subcommand; that means ``run``. ``--tasks list`` lists tasks.
+Exit codes: 0 success, 1 the run failed (results still written), 2 invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from lmms_eval import __version__
+
+SUBCOMMANDS = ("run", "tasks", "models")
+
+
+def add_run_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help="YAML file with any of these flags as keys (flags given here win)")
+    p.add_argument("--model", help="model backend name (see `lmms-eval models`); default: dummy")
+    p.add_argument("--model_args", help="comma-separated key=value pairs, e.g. pretrained=ID,dtype=bfloat16")
+    p.add_argument("--tasks", help="comma-separated task, group or tag names; `list` lists them")
+    p.add_argument("--batch_size", help="requests per model call, or 'auto' (default)")
+    p.add_argument("--limit", type=float, help="first N docs per task, or a fraction (0.1) of each")
+    p.add_argument("--output_path", help="folder for results, samples and the journal (default: results)")
+    p.add_argument("--log_samples", action="store_true", default=None,
+                   help="write samples_<task>.jsonl (on by default; accepted for lmms-eval compatibility)")
+    p.add_argument("--no_log_samples", action="store_true", help="do not write per-sample files")
+    p.add_argument("--gen_kwargs", help="generation overrides, e.g. max_new_tokens=64,temperature=0")
+    p.add_argument("--seed", help="generation seed (lmms-eval's comma list is accepted; the first is used)")
+    p.add_argument("--num_fewshot", type=int, help="few-shot examples per prompt (tasks with a fewshot source)")
+    p.add_argument("--include_path", action="append", help="extra folder of task YAML files (repeatable)")
+    p.add_argument("--predict_only", action="store_true", default=None, help="generate and save, do not score")
+    p.add_argument("--use_cache", help="journal file or folder (default: OUTPUT_PATH/journal.sqlite)")
+    p.add_argument("--max_errors", help="failed samples tolerated: count (5), fraction (0.05) or percent (5%%); default 0")
+    p.add_argument("--bootstrap_iters", type=int, help="bootstrap resamples for non-mean metrics (default 1000)")
+    p.add_argument("--data_root", help="root of local task data (default: $LMMS_EVAL_DATA_ROOT or the bundled sample)")
+    p.add_argument("--prefetch_workers", type=int, help="threads decoding media ahead of the model (default 4)")
+    p.add_argument("--verbosity", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lmms-eval", description="Evaluate multimodal models on benchmarks.")
+    parser.add_argument("--version", action="version", version=f"lmms-eval {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run an evaluation (the default when no subcommand is given)")
+    add_run_flags(run)
+    tasks = sub.add_parser("tasks", help="list tasks, or describe one")
+    tasks.add_argument("name", nargs="?", help="a task or group to describe")
+    tasks.add_argument("--include_path", action="append", help="extra folder of task YAML files")
+    tasks.add_argument("--data_root", help="root of local task data (sizes are counted there)")
+    sub.add_parser("models", help="list model backends")
+    return parser
+
+
+def normalize_argv(argv: Sequence[str]) -> list[str]:
+    """Insert ``run`` when lmms-eval-style flags come without a subcommand."""
+    args = list(argv)
+    if args and args[0] in ("-h", "--help", "--version"):
+        return args
+    if not args or args[0] not in SUBCOMMANDS:
+        return ["run", *args]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = normalize_argv(sys.argv[1:] if argv is None else argv)
+    if args_list == ["run"]:
+        build_parser().print_help()
+        return 2
+    args = build_parser().parse_args(args_list)
+    from lmms_eval.core.errors import LmmsEvalError
+
+    try:
+        if args.command == "tasks":
+            from lmms_eval.cli.tasks import run_tasks
+
+            return run_tasks(args.name, args.include_path or [], args.data_root)
+        if args.command == "models":
+            from lmms_eval.cli.models import run_models
+
+            return run_models()
+        if args.tasks == "list":
+            from lmms_eval.cli.tasks import run_tasks
+
+            return run_tasks(None, args.include_path or [], args.data_root)
+        from lmms_eval.cli.run import run_evaluation
+
+        return run_evaluation(args, args_list)
+    except LmmsEvalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished responses are in the journal; run the same command to resume",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

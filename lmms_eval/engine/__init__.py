@@ -1,0 +1,1 @@
+"""The evaluator: plan -> prefetch media -> batch -> call model -> journal -> score -> aggregate."""

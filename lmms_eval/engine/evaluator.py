@@ -1,0 +1,283 @@
+"""The evaluator: plan -> prefetch media -> batch -> call model -> journal -> extract -> score -> aggregate.
+
+``evaluate(config)`` returns the Results (also written to disk). Nothing here prints: progress and stage
+messages go to a Reporter, which the CLI renders (tqdm bar, log lines).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from lmms_eval.core.errors import ConfigError, RunFailedError
+from lmms_eval.core.types import Message, Response
+from lmms_eval.engine.config import RunConfig
+from lmms_eval.engine.execute import execute, order_for_batching
+from lmms_eval.engine.journal import Journal
+from lmms_eval.engine.plan import Sample, plan_task
+from lmms_eval.engine.score import aggregate_task, check_names, score_sample
+from lmms_eval.models import MODELS
+from lmms_eval.models.base import Model, redact
+from lmms_eval.results.schema import (
+    DatasetInfo,
+    ErrorSummary,
+    MetricResult,
+    Results,
+    RunSettings,
+    SampleRecord,
+    TaskResult,
+    Timings,
+    Usage,
+)
+from lmms_eval.tasks.data_root import resolve_data_root
+from lmms_eval.tasks.index import TaskIndex
+from lmms_eval.tasks.spec import GroupSpec, TaskSpec
+from lmms_eval.tasks.task import Task
+from lmms_eval.tasks.yaml_loader import parse_spec
+
+
+class Reporter:
+    """Receives stage messages and progress; the default one is silent."""
+
+    def stage(self, message: str) -> None:
+        pass
+
+    @contextmanager
+    def progress(self, total: int, description: str) -> Iterator[Callable[[int], None]]:
+        yield lambda n: None
+
+
+@dataclass
+class RunOutcome:
+    results: Results
+    run_dir: Path
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "model"
+
+
+def build_model(config: RunConfig) -> Model:
+    cls = MODELS.get(config.model)
+    return cls.from_args(dict(config.model_args))  # type: ignore[no-any-return]
+
+
+def load_tasks(config: RunConfig, data_root: Path) -> tuple[list[Task], dict[str, tuple[GroupSpec, list[str]]]]:
+    """The tasks to run (groups and tags expanded) and each requested group with its member tasks."""
+    index = TaskIndex.build(config.include_path, data_root)
+    names = index.expand(config.tasks)
+    groups: dict[str, tuple[GroupSpec, list[str]]] = {}
+    for name in config.tasks:
+        entry = index.by_name.get(name)
+        if entry is not None and entry.kind == "group":
+            spec = parse_spec(Path(entry.path))
+            assert isinstance(spec, GroupSpec)
+            groups[name] = (spec, index.expand(spec.tasks))
+    tasks = []
+    for name in names:
+        entry = index.get(name)
+        spec = parse_spec(Path(entry.path))
+        if not isinstance(spec, TaskSpec):
+            raise ConfigError(f"'{name}' ({entry.path}) is not a task")
+        tasks.append(Task(spec, Path(entry.path), data_root))
+    return tasks, groups
+
+
+def prompt_record(messages: list[Message]) -> list[dict[str, Any]]:
+    """Messages for samples files: media as {type, sha256, path/url}, never bytes."""
+    out = []
+    for m in messages:
+        parts = []
+        for p in m.content:
+            if p.type == "text":
+                parts.append({"type": "text", "text": p.text})
+            else:
+                ref = p.ref
+                parts.append({"type": p.type, "sha256": ref.sha256, "path": ref.path, "url": ref.url})
+        out.append({"role": m.role, "content": parts})
+    return out
+
+
+def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[str] | None = None) -> RunOutcome:
+    reporter = reporter or Reporter()
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    data_root = resolve_data_root(config.data_root)
+    model = build_model(config)
+    family = model.family
+    tasks, groups = load_tasks(config, data_root)
+    for task in tasks:
+        check_names(task, family)
+
+    reporter.stage(f"Planning {len(tasks)} task(s) for model '{config.model}' (data root: {data_root})")
+    identity = model.identity()
+    gen_kwargs = dict(config.gen_kwargs)
+    gen_kwargs.setdefault("seed", config.seed)
+    samples: dict[str, list[Sample]] = {}
+    for task in tasks:
+        samples[task.name] = plan_task(task, model_identity=identity, family=family, limit=config.limit,
+                                       num_fewshot=config.num_fewshot, gen_kwargs=gen_kwargs,
+                                       workers=config.prefetch_workers)
+    plan_s = time.perf_counter() - t0
+
+    output = Path(config.output_path).expanduser()
+    journal_path = Path(config.use_cache).expanduser() if config.use_cache else output / "journal.sqlite"
+    if journal_path.is_dir() or (config.use_cache and not journal_path.suffix):
+        journal_path = journal_path / "journal.sqlite"
+    all_samples = [s for group in samples.values() for s in group]
+    with Journal(journal_path) as journal:
+        for s in all_samples:
+            if s.plan_error:
+                journal.record(s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error))
+        keys = [s.request.key for s in all_samples if not s.plan_error]
+        done = journal.done_keys(keys)
+        pending_map = {s.request.key: s.request for s in all_samples if not s.plan_error and s.request.key not in done}
+        pending = order_for_batching(list(pending_map.values()))
+        batch_size = _batch_size(config, model)
+        reporter.stage(f"{len(set(keys))} unique requests: {len(done)} already in the journal "
+                       f"({journal_path}), {len(pending)} to send (batch size {batch_size})")
+        t1 = time.perf_counter()
+        with reporter.progress(len(pending), f"{config.model}") as tick:
+            stats = execute(model, pending, journal, batch_size=batch_size, workers=config.prefetch_workers,
+                            on_done=tick)
+        model.close()
+        model_s = time.perf_counter() - t1
+        stored = journal.fetch(s.request.key for s in all_samples)
+
+    t2 = time.perf_counter()
+    run_id = started.strftime("%Y%m%d_%H%M%S")
+    run_dir = output / _slug(config.model) / run_id
+    task_results: dict[str, TaskResult] = {}
+    error_reasons: Counter[str] = Counter()
+    error_example: dict[str, tuple[str, str]] = {}
+    usage = Usage(requests_total=len(set(s.request.key for s in all_samples)), requests_cached=len(done),
+                  requests_sent=stats.sent, requests_failed=stats.failed)
+    for task in tasks:
+        task_samples = samples[task.name]
+        scored: list[Sample] = []
+        n_errors = 0
+        records = []
+        for s in task_samples:
+            response, attempts = stored.get(s.request.key, (Response.failure("no response recorded"), 0))
+            s.attempts = attempts
+            if response.ok:
+                if not config.predict_only:
+                    score_sample(s, response, family)
+                scored.append(s)
+                usage.input_tokens += response.usage.input_tokens or 0
+                usage.output_tokens += response.usage.output_tokens or 0
+                usage.reasoning_tokens += response.usage.reasoning_tokens or 0
+            else:
+                n_errors += 1
+                reason = _reason_class(response.error or "")
+                error_reasons[reason] += 1
+                error_example.setdefault(reason, (task.name, s.doc.id))
+            if config.log_samples:
+                records.append(SampleRecord(task=task.name, doc_id=s.doc.id, cache_key=s.request.key,
+                                            prompt=prompt_record(s.request.messages), target=s.target,
+                                            response=response.text, error=response.error, extracted=s.extracted,
+                                            scores=s.scores, latency_s=response.latency_s, attempts=attempts))
+        if config.predict_only:
+            metrics: dict[str, MetricResult] = {}
+            breakdown: dict[str, Any] = {}
+        else:
+            metrics, breakdown = aggregate_task(task, scored, n_errors, config.bootstrap_iters, config.seed)
+        task_results[task.name] = TaskResult(
+            name=task.name, version=task.version, n_docs=len(task_samples), n_scored=len(scored),
+            n_errors=n_errors, metrics=metrics, breakdown=breakdown,
+            dataset=DatasetInfo(source=task.spec.dataset.describe(), fingerprint=task.fingerprint,
+                                revision=task.revision),
+            generation=task.generation(family, gen_kwargs).model_dump(),
+        )
+        if config.log_samples:
+            from lmms_eval.results.writer import write_samples
+
+            write_samples(run_dir, task.name, records)
+    group_results = {name: _combine_group(name, spec, [task_results[t] for t in members])
+                     for name, (spec, members) in groups.items()}
+    scoring_s = time.perf_counter() - t2
+
+    total = len(all_samples)
+    total_errors = sum(r.n_errors for r in task_results.values())
+    budget = config.error_budget(total)
+    failure = None
+    if total_errors > budget:
+        failure = (f"{total_errors} of {total} samples failed (allowed: {budget}, --max_errors {config.max_errors}). "
+                   "Results were written; run the same command again to retry only the failed requests.")
+    elif not config.predict_only and any(r.n_scored == 0 for r in task_results.values()):
+        empty = [n for n, r in task_results.items() if r.n_scored == 0]
+        failure = f"No sample could be scored for: {', '.join(empty)}"
+
+    from lmms_eval.results.environment import collect_environment
+    from lmms_eval.results.writer import write_results
+
+    finished = datetime.now(timezone.utc)
+    results = Results(
+        run_id=run_id,
+        status="failed" if failure else "success",
+        failure_reason=failure,
+        results=task_results,
+        groups=group_results,
+        config=RunSettings(
+            model=config.model, model_args=redact(dict(config.model_args)), model_identity=model.identity_hash(),
+            model_family=family, tasks=config.tasks, batch_size=batch_size, limit=config.limit,
+            gen_kwargs=config.gen_kwargs, seed=config.seed, num_fewshot=config.num_fewshot,
+            bootstrap_iters=config.bootstrap_iters, max_errors=config.max_errors,
+            predict_only=config.predict_only, data_root=str(data_root), journal=str(journal_path),
+            command=command or sys.argv,
+        ),
+        environment=collect_environment(),
+        timings=Timings(started_at=started.isoformat(), finished_at=finished.isoformat(),
+                        total_s=time.perf_counter() - t0, plan_s=plan_s, model_s=model_s, scoring_s=scoring_s),
+        usage=usage,
+        errors=[ErrorSummary(reason=r, count=c, example_task=error_example[r][0], example_doc_id=error_example[r][1])
+                for r, c in error_reasons.most_common(20)],
+    )
+    write_results(run_dir, results)
+    outcome = RunOutcome(results=results, run_dir=run_dir, samples=samples)
+    if failure:
+        raise RunFailedError(failure, outcome)
+    return outcome
+
+
+def _reason_class(error: str) -> str:
+    """Group error messages: strip paths and numbers so one cause counts once."""
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|/\S+", "…", error)
+    return re.sub(r"\d+", "N", text)[:200]
+
+
+def _batch_size(config: RunConfig, model: Model) -> int:
+    caps = model.capabilities
+    size = caps.default_batch_size if config.batch_size == "auto" else int(config.batch_size)
+    if caps.max_batch_size:
+        size = min(size, caps.max_batch_size)
+    return max(1, size)
+
+
+def _combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> TaskResult:
+    """A group's metrics from its member tasks' metrics (those every member reports)."""
+    from lmms_eval.stats import Estimate, combine
+
+    shared = set.intersection(*(set(r.metrics) for r in members)) if members else set()
+    metrics = {}
+    for key in sorted(shared):
+        ms = [r.metrics[key] for r in members]
+        ests = [Estimate(value=m.value if m.value is not None else float("nan"), stderr=m.stderr, ci_low=m.ci_low,
+                         ci_high=m.ci_high, n=m.n, method=m.method) for m in ms]
+        est = combine(ests, [m.n for m in ms], spec.aggregate)
+        metrics[key] = MetricResult(value=est.value, stderr=est.stderr, ci_low=est.ci_low, ci_high=est.ci_high,
+                                    n=est.n, n_errors=sum(m.n_errors for m in ms), method=est.method,
+                                    aggregation=spec.aggregate, higher_is_better=ms[0].higher_is_better,
+                                    scale=ms[0].scale)
+    return TaskResult(name=name, kind="group", n_docs=sum(r.n_docs for r in members),
+                      n_scored=sum(r.n_scored for r in members), n_errors=sum(r.n_errors for r in members),
+                      metrics=metrics, subtasks=[r.name for r in members], aggregate=spec.aggregate)

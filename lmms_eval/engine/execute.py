@@ -1,0 +1,127 @@
+"""Send pending requests to the model in batches, decoding media ahead on worker threads.
+
+Media for the next batches is decoded while the model works on the current one (a bounded look-ahead, so
+memory holds at most ``lookahead + 1`` batches of decoded media). A request whose media cannot be decoded
+becomes an error without reaching the model. Every response is committed to the journal as it arrives.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from lmms_eval.core.types import Request, Response
+from lmms_eval.engine.journal import Journal
+from lmms_eval.models.base import Model
+
+
+@dataclass
+class ExecStats:
+    sent: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    media_errors: int = 0
+    model_seconds: float = 0.0
+
+
+def decode_request(request: Request) -> str | None:
+    """Decode every media part in place; return an error reason or None."""
+    from lmms_eval.media.decode import decode_part
+
+    for part in request.media_parts():
+        try:
+            part.decoded = decode_part(part)
+        except Exception as exc:  # a corrupt file is the sample's error, never the run's
+            return f"media error: {exc}"
+    return None
+
+
+def _release(requests: list[Request]) -> None:
+    for r in requests:
+        for part in r.media_parts():
+            part.decoded = None
+
+
+def order_for_batching(requests: list[Request]) -> list[Request]:
+    """Longest first: similar lengths share a batch (less padding) and out-of-memory shows up early."""
+    return sorted(requests, key=lambda r: (len(r.media_parts()), len(r.prompt_text())), reverse=True)
+
+
+def execute(
+    model: Model,
+    pending: list[Request],
+    journal: Journal,
+    *,
+    batch_size: int,
+    workers: int,
+    on_done: Callable[[int], None] = lambda n: None,
+    lookahead: int = 2,
+) -> ExecStats:
+    stats = ExecStats()
+    decode = model.capabilities.needs_decoded_media
+    batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
+    model_id = model.name
+
+    def record(request: Request, response: Response) -> None:
+        journal.record(request.key, request.task, request.doc_id, model_id, response)
+        if response.ok:
+            stats.succeeded += 1
+        else:
+            stats.failed += 1
+        on_done(1)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
+        queue: deque[list[Future[str | None]]] = deque()
+
+        def submit(index: int) -> None:
+            if index < len(batches):
+                queue.append([pool.submit(decode_request, r) if decode else _none_future() for r in batches[index]])
+
+        for i in range(lookahead + 1):
+            submit(i)
+        for index, batch in enumerate(batches):
+            futures = queue.popleft()
+            submit(index + lookahead + 1)
+            ready: list[Request] = []
+            for request, fut in zip(batch, futures):
+                error = fut.result()
+                if error is None:
+                    ready.append(request)
+                else:
+                    stats.media_errors += 1
+                    record(request, Response.failure(error))
+            if ready:
+                _call_model(model, ready, record, stats)
+            _release(batch)
+    return stats
+
+
+def _none_future() -> Future[str | None]:
+    fut: Future[str | None] = Future()
+    fut.set_result(None)
+    return fut
+
+
+def _call_model(
+    model: Model, ready: list[Request], record: Callable[[Request, Response], None], stats: ExecStats
+) -> None:
+    start = time.perf_counter()
+    answered: set[int] = set()
+    stats.sent += len(ready)
+    try:
+        for i, response in model.generate_stream(ready):
+            answered.add(i)
+            record(ready[i], response)
+        for i, request in enumerate(ready):
+            if i not in answered:
+                record(request, Response.failure(f"model '{model.name}' returned no response for this request"))
+    except Exception as exc:  # a backend crash fails this batch's requests, recorded with the reason
+        reason = f"model error: {type(exc).__name__}: {exc}"
+        for i, request in enumerate(ready):
+            if i not in answered:
+                record(request, Response.failure(reason))
+    finally:
+        stats.model_seconds += time.perf_counter() - start

@@ -1,0 +1,102 @@
+"""The journal: a durable SQLite (WAL) record of every Response, committed as it arrives.
+
+A request is done once an ``ok`` row for its cache key exists; error rows are kept (with the reason and the
+number of attempts) but never count as done, so the next run retries them. Several processes (data-parallel
+ranks) may share one journal file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from lmms_eval.core.types import Response
+
+JOURNAL_SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    task TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    updated REAL NOT NULL
+);
+"""
+
+
+class Journal:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), timeout=60, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(JOURNAL_SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def done_keys(self, keys: Iterable[str]) -> set[str]:
+        """The subset of ``keys`` that already have a successful response."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        with self._lock:
+            for i in range(0, len(wanted), 900):
+                chunk = wanted[i : i + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key FROM responses WHERE ok=1 AND key IN ({marks})", chunk)
+                found.update(r[0] for r in rows)
+        return found
+
+    def record(self, key: str, task: str, doc_id: str, model: str, response: Response) -> None:
+        """Commit one response. A success replaces an earlier error; an error never replaces a success."""
+        blob = response.model_dump_json(exclude_defaults=True)
+        ok = 1 if response.ok else 0
+        with self._lock:
+            self._db.execute(
+                """INSERT INTO responses (key, task, doc_id, model, ok, response, attempts, updated)
+                   VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+                   ON CONFLICT(key) DO UPDATE SET
+                     ok = excluded.ok, response = excluded.response, updated = excluded.updated,
+                     attempts = responses.attempts + 1
+                   WHERE responses.ok = 0""",
+                (key, task, doc_id, model, ok, blob, time.time()),
+            )
+
+    def fetch(self, keys: Iterable[str]) -> dict[str, tuple[Response, int]]:
+        """Stored responses (and attempt counts) for ``keys``."""
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, tuple[Response, int]] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 900):
+                chunk = wanted[i : i + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, response, attempts FROM responses WHERE key IN ({marks})", chunk
+                )
+                for key, blob, attempts in rows:
+                    out[key] = (Response.model_validate(json.loads(blob)), attempts)
+        return out
+
+    def db_mode(self) -> str:
+        """The SQLite journal mode in force ('wal')."""
+        with self._lock:
+            return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])

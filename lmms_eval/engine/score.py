@@ -1,0 +1,112 @@
+"""Extract answers, score samples, and aggregate each metric with its stderr and CI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lmms_eval.core.errors import ConfigError, LmmsEvalError
+from lmms_eval.core.types import Response
+from lmms_eval.engine.plan import Sample
+from lmms_eval.results.schema import MetricResult
+from lmms_eval.scoring import AGGREGATIONS, EXTRACTORS, METRICS
+from lmms_eval.tasks.spec import ExtractorSpec, MetricSpec
+from lmms_eval.tasks.task import Task
+
+
+def check_names(task: Task, family: str | None) -> None:
+    """Fail before any model call if the task names an unknown extractor, metric or aggregation."""
+    for ex in task.extractors(family):
+        _get(EXTRACTORS, ex.name, task, "extractor")
+    for metric in task.spec.metrics:
+        _get(METRICS, metric.name, task, "metric")
+        if metric.aggregation not in AGGREGATIONS and ":" not in metric.aggregation:
+            _get(AGGREGATIONS, metric.aggregation, task, "aggregation")
+
+
+def _get(registry: Any, name: str, task: Task, kind: str) -> Any:
+    if ":" in name:
+        from lmms_eval.core.registry import import_dotted
+
+        return import_dotted(name, f"{kind} of task '{task.name}'")
+    try:
+        return registry.get(name)
+    except LmmsEvalError as exc:
+        raise ConfigError(f"Task '{task.name}' ({task.yaml_path}): {exc}") from None
+
+
+def extract(text: str, sample: Sample, chain: Sequence[ExtractorSpec]) -> str | None:
+    value: str | None = text
+    for spec in chain:
+        fn = _get(EXTRACTORS, spec.name, sample.task, "extractor")
+        value = fn(value, sample.doc.data, **spec.args)
+        if value is None:
+            return None
+    return value
+
+
+def score_sample(sample: Sample, response: Response, family: str | None) -> None:
+    """Fill ``sample.extracted`` and ``sample.scores`` from a successful response."""
+    assert response.text is not None
+    task = sample.task
+    sample.extracted = extract(response.text, sample, task.extractors(family))
+    for metric in task.spec.metrics:
+        fn = _get(METRICS, metric.name, task, "metric")
+        try:
+            value = float(fn(sample.extracted, sample.target, sample.doc.data, **metric.args))
+        except Exception as exc:
+            raise LmmsEvalError(
+                f"Task '{task.name}', doc '{sample.doc.id}': metric '{metric.name}' failed on "
+                f"prediction {sample.extracted!r} / target {sample.target!r}: {type(exc).__name__}: {exc}"
+            ) from exc
+        sample.scores[metric.display] = value * metric.scale
+
+
+def _field_values(samples: Sequence[Sample], field: str, task: Task) -> list[str]:
+    try:
+        return [str(s.doc.data[field]) for s in samples]
+    except KeyError:
+        raise ConfigError(f"Task '{task.name}': column '{field}' (used for grouping) does not exist. "
+                          f"Columns: {', '.join(task.columns)}") from None
+
+
+def aggregate_metric(
+    metric: MetricSpec, scored: Sequence[Sample], task: Task, *, n_errors: int, bootstrap_iters: int, seed: int
+) -> MetricResult:
+    from lmms_eval.stats import estimate
+
+    agg_args = dict(metric.aggregation_args)
+    by = agg_args.pop("by", None)
+    labels = _field_values(scored, by, task) if by else None
+    clusters = _field_values(scored, task.spec.cluster_key, task) if task.spec.cluster_key else None
+    aggregation: Any = metric.aggregation
+    if ":" in aggregation:
+        aggregation = _get(AGGREGATIONS, aggregation, task, "aggregation")
+    scores = [s.scores[metric.display] for s in scored]
+    if not scores:
+        return MetricResult(value=None, stderr=None, ci_low=None, ci_high=None, n=0, n_errors=n_errors,
+                            method="none", aggregation=metric.aggregation,
+                            higher_is_better=metric.higher_is_better, scale=metric.scale)
+    est = estimate(scores, aggregation, agg_args=agg_args, labels=labels, clusters=clusters,
+                   bootstrap_iters=bootstrap_iters, seed=seed)
+    return MetricResult(value=est.value, stderr=est.stderr, ci_low=est.ci_low, ci_high=est.ci_high, n=est.n,
+                        n_errors=n_errors, method=est.method, aggregation=metric.aggregation,
+                        higher_is_better=metric.higher_is_better, scale=metric.scale)
+
+
+def aggregate_task(
+    task: Task, scored: Sequence[Sample], n_errors: int, bootstrap_iters: int, seed: int
+) -> tuple[dict[str, MetricResult], dict[str, dict[str, dict[str, MetricResult]]]]:
+    metrics = {m.display: aggregate_metric(m, scored, task, n_errors=n_errors, bootstrap_iters=bootstrap_iters,
+                                           seed=seed) for m in task.spec.metrics}
+    breakdown: dict[str, dict[str, dict[str, MetricResult]]] = {}
+    for field in task.spec.breakdown:
+        groups: dict[str, list[Sample]] = {}
+        for sample, value in zip(scored, _field_values(scored, field, task)):
+            groups.setdefault(value, []).append(sample)
+        breakdown[field] = {
+            value: {m.display: aggregate_metric(m, members, task, n_errors=0, bootstrap_iters=bootstrap_iters,
+                                                seed=seed) for m in task.spec.metrics}
+            for value, members in sorted(groups.items())
+        }
+    return metrics, breakdown

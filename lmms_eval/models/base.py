@@ -1,0 +1,95 @@
+"""The model interface: a batch of Requests in, Responses out; optional log-likelihood scoring."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from lmms_eval.core.errors import ConfigError, LmmsEvalError, closest
+from lmms_eval.core.types import LoglikelihoodRequest, LoglikelihoodResponse, Request, Response
+
+
+class Capabilities(BaseModel):
+    """What a backend can do; the engine plans batches and media decoding from this."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    modalities: frozenset[str] = frozenset({"text"})
+    batching: bool = False
+    default_batch_size: int = 1
+    max_batch_size: int | None = None
+    concurrency: int = 1
+    loglikelihood: bool = False
+    needs_decoded_media: bool = True
+
+
+class ModelArgs(BaseModel):
+    """Base for each backend's arguments: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Model(ABC):
+    """Subclasses set ``name``, ``Args`` and ``capabilities`` and implement ``generate``."""
+
+    name: ClassVar[str] = "model"
+    Args: ClassVar[type[ModelArgs]] = ModelArgs
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    #: argument names that do not change outputs (excluded from the cache key)
+    runtime_args: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, args: ModelArgs) -> None:
+        self.args = args
+
+    @classmethod
+    def from_args(cls, raw: dict[str, Any]) -> Model:
+        known = list(cls.Args.model_fields)
+        for key in raw:
+            if key not in cls.Args.model_fields:
+                hint = closest(key, known, n=1)
+                did = f" Did you mean '{hint[0]}'?" if hint else ""
+                raise ConfigError(f"Unknown argument '{key}' for model '{cls.name}'.{did} Valid: {', '.join(known)}")
+        try:
+            args = cls.Args.model_validate(raw)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise ConfigError(f"Invalid model_args for '{cls.name}': {problems}") from None
+        return cls(args)
+
+    @property
+    def family(self) -> str | None:
+        """The model family used to pick prompt overrides (e.g. 'qwen2_vl'); None for generic."""
+        return None
+
+    def identity(self) -> dict[str, Any]:
+        """What determines this model's outputs: part of every cache key."""
+        args = self.args.model_dump(mode="json", exclude=set(self.runtime_args))
+        return {"model": self.name, "args": args}
+
+    def identity_hash(self) -> str:
+        blob = json.dumps(self.identity(), sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    @abstractmethod
+    def generate(self, requests: Sequence[Request]) -> list[Response]:
+        """One Response per Request, same order. A failed request is ``Response.failure(reason)``."""
+
+    def generate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Response]]:
+        """Yield ``(index, response)`` as responses arrive; backends with concurrency override this."""
+        yield from enumerate(self.generate(requests))
+
+    def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[LoglikelihoodResponse]:
+        raise LmmsEvalError(f"Model '{self.name}' does not support log-likelihood scoring")
+
+    def close(self) -> None:
+        """Release resources (servers, GPU memory)."""
+
+
+def redact(args: dict[str, Any]) -> dict[str, Any]:
+    """Model args with anything that looks like a secret replaced by '***'."""
+    secret_words = ("key", "token", "secret", "password", "auth")
+    return {k: ("***" if any(w in k.lower() for w in secret_words) and v else v) for k, v in args.items()}

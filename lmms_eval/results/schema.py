@@ -1,0 +1,133 @@
+"""The results format, version ``SCHEMA_VERSION``. Documented field by field in docs/results_schema.md."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RESULTS_SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MetricResult(_Model):
+    value: float | None
+    stderr: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    n_errors: int = 0
+    method: str = "analytic"
+    aggregation: str = "mean"
+    higher_is_better: bool = True
+    scale: float = 1.0
+
+
+class DatasetInfo(_Model):
+    source: str
+    fingerprint: str | None = None
+    revision: str | None = None
+
+
+class TaskResult(_Model):
+    name: str
+    kind: Literal["task", "group"] = "task"
+    version: str = "1"
+    n_docs: int
+    n_scored: int
+    n_errors: int
+    metrics: dict[str, MetricResult]
+    breakdown: dict[str, dict[str, dict[str, MetricResult]]] = Field(default_factory=dict)
+    dataset: DatasetInfo | None = None
+    generation: dict[str, Any] = Field(default_factory=dict)
+    subtasks: list[str] = Field(default_factory=list)
+    aggregate: str | None = None
+
+
+class RunSettings(_Model):
+    model: str
+    model_args: dict[str, Any]
+    model_identity: str
+    model_family: str | None = None
+    tasks: list[str]
+    batch_size: int | str
+    limit: float | None
+    gen_kwargs: dict[str, Any]
+    seed: int
+    num_fewshot: int | None
+    bootstrap_iters: int
+    max_errors: str
+    predict_only: bool
+    data_root: str
+    journal: str
+    command: list[str] = Field(default_factory=list)
+
+
+class Environment(_Model):
+    lmms_eval_version: str
+    python: str
+    platform: str
+    machine: str
+    cpu_count: int | None
+    packages: dict[str, str]
+    git_commit: str | None = None
+    gpus: list[str] = Field(default_factory=list)
+
+
+class Timings(_Model):
+    started_at: str
+    finished_at: str
+    total_s: float
+    plan_s: float
+    model_s: float
+    scoring_s: float
+
+
+class Usage(_Model):
+    requests_total: int
+    requests_cached: int
+    requests_sent: int
+    requests_failed: int
+    input_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+
+
+class ErrorSummary(_Model):
+    reason: str
+    count: int
+    example_task: str
+    example_doc_id: str
+
+
+class Results(_Model):
+    schema_version: int = RESULTS_SCHEMA_VERSION
+    run_id: str
+    status: Literal["success", "failed"]
+    failure_reason: str | None = None
+    results: dict[str, TaskResult]
+    groups: dict[str, TaskResult] = Field(default_factory=dict)
+    config: RunSettings
+    environment: Environment
+    timings: Timings
+    usage: Usage
+    errors: list[ErrorSummary] = Field(default_factory=list)
+
+
+class SampleRecord(_Model):
+    """One line of ``samples_<task>.jsonl``."""
+
+    task: str
+    doc_id: str
+    cache_key: str
+    prompt: list[dict[str, Any]]
+    target: Any
+    response: str | None
+    error: str | None
+    extracted: str | None
+    scores: dict[str, float]
+    latency_s: float | None
+    attempts: int

@@ -1,0 +1,1 @@
+"""Tasks: the YAML schema, the lazy task index, dataset sources and prompt rendering."""

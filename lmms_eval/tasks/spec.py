@@ -1,0 +1,239 @@
+"""The task YAML schema. Every model forbids unknown keys; the loader turns errors into file:line messages.
+
+A task file declares ``task:``; a group file declares ``group:``; files whose name starts with ``_`` are
+templates, used only through ``include:``. See docs/task_guide.md for the full reference with examples.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+TASK_SCHEMA_VERSION = 1
+Modality = Literal["text", "image", "video", "audio", "multi"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HubSource(_Strict):
+    """A Hugging Face dataset, loaded with ``datasets.load_dataset``."""
+
+    path: str
+    name: str | None = None
+    split: str
+    revision: str | None = None
+    data_files: str | list[str] | dict[str, str | list[str]] | None = None
+    trust_remote_code: bool = False
+
+
+class LocalSource(_Strict):
+    """Local files. ``path`` is relative to the data root (``--data_root``), or to the YAML file when it
+    starts with ``./`` or ``../``. Media paths inside docs are resolved against ``media_root`` (same rule;
+    default: the folder holding the data file, or the folder itself for ``format: folder``)."""
+
+    path: str
+    format: Literal["jsonl", "json", "parquet", "csv", "folder"] | None = None
+    records_key: str | None = None
+    media_root: str | None = None
+    pattern: str = "*"
+    fields_regex: str | None = None
+
+
+class DatasetSpec(_Strict):
+    hub: HubSource | None = None
+    local: LocalSource | None = None
+    filter: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DatasetSpec:
+        if (self.hub is None) == (self.local is None):
+            raise ValueError("dataset needs exactly one of 'hub' or 'local'")
+        return self
+
+    def describe(self) -> str:
+        if self.hub is not None:
+            extra = f"/{self.hub.name}" if self.hub.name else ""
+            return f"hf:{self.hub.path}{extra}[{self.hub.split}]"
+        assert self.local is not None
+        return f"local:{self.local.path}"
+
+
+class MediaSpec(_Strict):
+    """A media item of the prompt: ``field`` (a doc column holding a path, bytes, or an HF Image/Audio
+    dict) or ``path`` (a Jinja template rendering to a path)."""
+
+    field: str | None = None
+    path: str | None = None
+    max_pixels: int | None = None
+    min_pixels: int | None = None
+    num_frames: int | None = None
+    fps: float | None = None
+    sampling_rate: int | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> MediaSpec:
+        if (self.field is None) == (self.path is None):
+            raise ValueError("a media part needs exactly one of 'field' or 'path'")
+        return self
+
+
+MEDIA_KEYS = ("image", "images", "video", "audio")
+
+
+def _media(value: Any) -> Any:
+    return {"field": value} if isinstance(value, str) else value
+
+
+class PartSpec(_Strict):
+    """One prompt part: exactly one of ``text`` (Jinja template), ``image``, ``images`` (a list column),
+    ``video`` or ``audio``. A bare string for a media part names the doc column."""
+
+    text: str | None = None
+    image: MediaSpec | None = None
+    images: MediaSpec | None = None
+    video: MediaSpec | None = None
+    audio: MediaSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"text": data}
+        if isinstance(data, dict):
+            return {k: (_media(v) if k in MEDIA_KEYS else v) for k, v in data.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PartSpec:
+        set_keys = [k for k in ("text", *MEDIA_KEYS) if getattr(self, k) is not None]
+        if len(set_keys) != 1:
+            raise ValueError(f"a prompt part needs exactly one of text/image/images/video/audio, got {set_keys}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("text", *MEDIA_KEYS) if getattr(self, k) is not None)
+
+
+class PromptSpec(_Strict):
+    system: str | None = None
+    user: list[PartSpec]
+
+    @field_validator("user", mode="before")
+    @classmethod
+    def _single(cls, value: Any) -> Any:
+        return [value] if isinstance(value, (str, dict)) else value
+
+
+class ExtractorSpec(_Strict):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class MetricSpec(_Strict):
+    """A per-sample metric and how to aggregate it. ``scale`` multiplies every per-sample score (use 100 to
+    report percentages); stderr and CI follow in the same units."""
+
+    name: str
+    key: str | None = None
+    args: dict[str, Any] = Field(default_factory=dict)
+    aggregation: str = "mean"
+    aggregation_args: dict[str, Any] = Field(default_factory=dict)
+    higher_is_better: bool = True
+    scale: float = 1.0
+
+    @property
+    def display(self) -> str:
+        return self.key or (self.name if self.aggregation == "mean" else f"{self.name}_{self.aggregation}")
+
+
+class FewshotSpec(_Strict):
+    """Few-shot examples drawn (seeded) from another dataset or split; shown as earlier chat turns."""
+
+    dataset: DatasetSpec
+    num: int = 0
+    seed: int = 1234
+    target: str | None = None
+
+
+class OverrideSpec(_Strict):
+    """What a model family changes: its own prompt, generation settings or extractor."""
+
+    prompt: PromptSpec | None = None
+    generation: dict[str, Any] | None = None
+    extractor: ExtractorSpec | list[ExtractorSpec] | None = None
+
+
+def _extractors(value: Any) -> Any:
+    items = value if isinstance(value, list) else [value]
+    return [{"name": x} if isinstance(x, str) else x for x in items]
+
+
+class TaskSpec(_Strict):
+    task: str
+    version: int | str = 1
+    tags: list[str] = Field(default_factory=list)
+    description: str | None = None
+    citation: str | None = None
+    license: str | None = None
+    modality: Modality | None = None
+    dataset: DatasetSpec
+    doc_id: str | None = None
+    num_docs: int | None = None
+    process_docs: str | None = None
+    prompt: PromptSpec
+    target: str
+    fewshot: FewshotSpec | None = None
+    generation: dict[str, Any] = Field(default_factory=dict)
+    extractor: list[ExtractorSpec] = Field(default_factory=lambda: [ExtractorSpec(name="identity")])
+    metrics: list[MetricSpec]
+    breakdown: list[str] = Field(default_factory=list)
+    cluster_key: str | None = None
+    overrides: dict[str, OverrideSpec] = Field(default_factory=dict)
+
+    @field_validator("extractor", mode="before")
+    @classmethod
+    def _extractor_list(cls, value: Any) -> Any:
+        return _extractors(value)
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _metric_names(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": x} if isinstance(x, str) else x for x in value]
+        return value
+
+    @field_validator("generation")
+    @classmethod
+    def _generation_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from lmms_eval.core.types import GenerationConfig
+
+        GenerationConfig.model_validate(value)
+        return value
+
+    @model_validator(mode="after")
+    def _unique_metric_keys(self) -> TaskSpec:
+        keys = [m.display for m in self.metrics]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"metric keys must be unique, repeated: {dupes} (set 'key:' on one of them)")
+        return self
+
+    def inferred_modality(self) -> str:
+        if self.modality:
+            return self.modality
+        kinds = {p.kind for p in self.prompt.user} - {"text"}
+        kinds = {"image" if k == "images" else k for k in kinds}
+        return "text" if not kinds else kinds.pop() if len(kinds) == 1 else "multi"
+
+
+class GroupSpec(_Strict):
+    group: str
+    tasks: list[str]
+    aggregate: Literal["size_weighted", "macro"] = "size_weighted"
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    citation: str | None = None
