@@ -58,7 +58,11 @@ def main() -> None:
             lambda: estimate(binary, "macro_mean", labels=labels, clusters=clusters, bootstrap_iters=iters),
             iters,
         ),
-        ("callable mean (vectorized), 0/1 scores", lambda: estimate(binary, _mean_rows, bootstrap_iters=iters), iters),
+        (
+            "callable mean (vectorized), 0/1 scores",
+            lambda: estimate(binary, _mean_rows, bootstrap_iters=iters),
+            iters,
+        ),
         ("median, continuous", lambda: estimate(continuous, "median", bootstrap_iters=iters), iters),
         (
             "macro_mean, continuous, 10 categories",
@@ -68,7 +72,9 @@ def main() -> None:
     ]
     if ns.slow:
         few = max(iters // 100, 2)
-        cases.append(("callable 1-D mean (row loop)", lambda: estimate(binary, _mean_1d, bootstrap_iters=few), few))
+        cases.append(
+            ("callable 1-D mean (row loop)", lambda: estimate(binary, _mean_1d, bootstrap_iters=few), few)
+        )
 
     print(f"# n={n} samples, {platform.machine()}, {os.cpu_count()} CPUs, numpy {np.__version__}")
     for name, fn, k in cases:

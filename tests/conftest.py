@@ -25,8 +25,17 @@ def write_text_task(folder: Path, name: str = "toy_qa", n: int = 50, extra: str 
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{name}.jsonl").open("w") as fh:
         for i in range(n):
-            fh.write(json.dumps({"qid": f"q{i}", "question": f"What is {i} plus zero?", "answer": str(i),
-                                 "category": "even" if i % 2 == 0 else "odd"}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "qid": f"q{i}",
+                        "question": f"What is {i} plus zero?",
+                        "answer": str(i),
+                        "category": "even" if i % 2 == 0 else "odd",
+                    }
+                )
+                + "\n"
+            )
     (folder / f"{name}.yaml").write_text(
         f"""task: {name}
 dataset:
@@ -45,7 +54,15 @@ metrics:
     return folder
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "lmms_eval", *args], capture_output=True, text=True,
-                          env=full_env, timeout=timeout, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "lmms_eval", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO,
+    )

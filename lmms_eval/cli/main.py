@@ -23,24 +23,43 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch_size", help="requests per model call, or 'auto' (default)")
     p.add_argument("--limit", type=float, help="first N docs per task, or a fraction (0.1) of each")
     p.add_argument("--output_path", help="folder for results, samples and the journal (default: results)")
-    p.add_argument("--log_samples", action="store_true", default=None,
-                   help="write samples_<task>.jsonl (on by default; accepted for lmms-eval compatibility)")
+    p.add_argument(
+        "--log_samples",
+        action="store_true",
+        default=None,
+        help="write samples_<task>.jsonl (on by default; accepted for lmms-eval compatibility)",
+    )
     p.add_argument("--no_log_samples", action="store_true", help="do not write per-sample files")
     p.add_argument("--gen_kwargs", help="generation overrides, e.g. max_new_tokens=64,temperature=0")
     p.add_argument("--seed", help="generation seed (lmms-eval's comma list is accepted; the first is used)")
-    p.add_argument("--num_fewshot", type=int, help="few-shot examples per prompt (tasks with a fewshot source)")
+    p.add_argument(
+        "--num_fewshot", type=int, help="few-shot examples per prompt (tasks with a fewshot source)"
+    )
     p.add_argument("--include_path", action="append", help="extra folder of task YAML files (repeatable)")
-    p.add_argument("--predict_only", action="store_true", default=None, help="generate and save, do not score")
+    p.add_argument(
+        "--predict_only", action="store_true", default=None, help="generate and save, do not score"
+    )
     p.add_argument("--use_cache", help="journal file or folder (default: OUTPUT_PATH/journal.sqlite)")
-    p.add_argument("--max_errors", help="failed samples tolerated: count (5), fraction (0.05) or percent (5%%); default 0")
-    p.add_argument("--bootstrap_iters", type=int, help="bootstrap resamples for non-mean metrics (default 1000)")
-    p.add_argument("--data_root", help="root of local task data (default: $LMMS_EVAL_DATA_ROOT or the bundled sample)")
-    p.add_argument("--prefetch_workers", type=int, help="threads decoding media ahead of the model (default 4)")
+    p.add_argument(
+        "--max_errors",
+        help="failed samples tolerated: count (5), fraction (0.05) or percent (5%%); default 0",
+    )
+    p.add_argument(
+        "--bootstrap_iters", type=int, help="bootstrap resamples for non-mean metrics (default 1000)"
+    )
+    p.add_argument(
+        "--data_root", help="root of local task data (default: $LMMS_EVAL_DATA_ROOT or the bundled sample)"
+    )
+    p.add_argument(
+        "--prefetch_workers", type=int, help="threads decoding media ahead of the model (default 4)"
+    )
     p.add_argument("--verbosity", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lmms-eval", description="Evaluate multimodal models on benchmarks.")
+    parser = argparse.ArgumentParser(
+        prog="lmms-eval", description="Evaluate multimodal models on benchmarks."
+    )
     parser.add_argument("--version", action="version", version=f"lmms-eval {__version__}")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run an evaluation (the default when no subcommand is given)")
@@ -91,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: finished responses are in the journal; run the same command to resume",
-              file=sys.stderr)
+        print(
+            "interrupted: finished responses are in the journal; run the same command to resume",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -31,9 +31,14 @@ class ConsoleReporter(Reporter):
             return
         from tqdm import tqdm
 
-        with tqdm(total=total, desc=description, unit="req", file=sys.stderr, mininterval=0.5,
-                  dynamic_ncols=True) as bar:
-            yield bar.update
+        with tqdm(
+            total=total, desc=description, unit="req", file=sys.stderr, mininterval=0.5, dynamic_ncols=True
+        ) as bar:
+
+            def tick(n: int) -> None:
+                bar.update(n)
+
+            yield tick
 
 
 def _config_file(path: str) -> dict[str, Any]:
@@ -55,7 +60,11 @@ def _as_list(value: Any) -> list[str]:
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     values: dict[str, Any] = _config_file(args.config) if args.config else {}
-    flags = {k: v for k, v in vars(args).items() if v is not None and k not in ("command", "config", "no_log_samples")}
+    flags = {
+        k: v
+        for k, v in vars(args).items()
+        if v is not None and k not in ("command", "config", "no_log_samples")
+    }
     values.update(flags)
     if args.no_log_samples:
         values["log_samples"] = False
@@ -70,7 +79,11 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         values["include_path"] = [p for item in values["include_path"] for p in _as_list(item)]
     if isinstance(values.get("seed"), str):
         values["seed"] = int(values["seed"].split(",")[0])
-    if values.get("limit") is not None and float(values["limit"]).is_integer() and float(values["limit"]) >= 1:
+    if (
+        values.get("limit") is not None
+        and float(values["limit"]).is_integer()
+        and float(values["limit"]) >= 1
+    ):
         values["limit"] = int(values["limit"])
     try:
         return RunConfig.model_validate(values)
@@ -84,8 +97,10 @@ def _report(outcome: RunOutcome) -> None:
     print(render_table(outcome.results))
     r = outcome.results
     print(f"\nResults: {outcome.run_dir / 'results.json'}")
-    print(f"Requests: {r.usage.requests_sent} sent, {r.usage.requests_cached} from the journal, "
-          f"{r.usage.requests_failed} failed; {r.timings.total_s:.1f} s")
+    print(
+        f"Requests: {r.usage.requests_sent} sent, {r.usage.requests_cached} from the journal, "
+        f"{r.usage.requests_failed} failed; {r.timings.total_s:.1f} s"
+    )
     for err in r.errors[:5]:
         print(f"  error x{err.count}: {err.reason} (e.g. {err.example_task} doc {err.example_doc_id})")
 

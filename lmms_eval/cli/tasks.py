@@ -10,8 +10,16 @@ from lmms_eval.tasks.index import IndexEntry, TaskIndex
 
 def _table(entries: list[IndexEntry]) -> str:
     header = ("Name", "Kind", "Modality", "Size", "Source")
-    rows = [(e.name, e.kind, e.modality or "-", "-" if e.size is None else str(e.size), e.source or
-             (", ".join(e.tasks) if e.tasks else "")) for e in entries]
+    rows = [
+        (
+            e.name,
+            e.kind,
+            e.modality or "-",
+            "-" if e.size is None else str(e.size),
+            e.source or (", ".join(e.tasks) if e.tasks else ""),
+        )
+        for e in entries
+    ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
@@ -22,7 +30,9 @@ def run_tasks(name: str | None, include_paths: list[str], data_root: str | None)
     root = resolve_data_root(data_root)
     index = TaskIndex.build(include_paths, root)
     if name is None:
-        valid = sorted((e for e in index.entries if e.kind != "invalid"), key=lambda e: (e.kind != "task", e.name))
+        valid = sorted(
+            (e for e in index.entries if e.kind != "invalid"), key=lambda e: (e.kind != "task", e.name)
+        )
         print(_table(valid))
         invalid = [e for e in index.entries if e.kind == "invalid"]
         for e in invalid:

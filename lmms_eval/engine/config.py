@@ -53,7 +53,9 @@ class RunConfig(BaseModel):
                 return int(float(raw[:-1]) / 100 * total)
             value = float(raw)
         except ValueError:
-            raise ConfigError(f"--max_errors must be a count (5), a fraction (0.05) or a percent (5%), got {raw!r}") from None
+            raise ConfigError(
+                f"--max_errors must be a count (5), a fraction (0.05) or a percent (5%), got {raw!r}"
+            ) from None
         if value < 0:
             raise ConfigError("--max_errors cannot be negative")
         return int(value * total) if 0 < value < 1 else int(value)

@@ -68,10 +68,13 @@ def _slug(text: str) -> str:
 
 def build_model(config: RunConfig) -> Model:
     cls = MODELS.get(config.model)
-    return cls.from_args(dict(config.model_args))  # type: ignore[no-any-return]
+    model: Model = cls.from_args(dict(config.model_args))
+    return model
 
 
-def load_tasks(config: RunConfig, data_root: Path) -> tuple[list[Task], dict[str, tuple[GroupSpec, list[str]]]]:
+def load_tasks(
+    config: RunConfig, data_root: Path
+) -> tuple[list[Task], dict[str, tuple[GroupSpec, list[str]]]]:
     """The tasks to run (groups and tags expanded) and each requested group with its member tasks."""
     index = TaskIndex.build(config.include_path, data_root)
     names = index.expand(config.tasks)
@@ -96,7 +99,7 @@ def prompt_record(messages: list[Message]) -> list[dict[str, Any]]:
     """Messages for samples files: media as {type, sha256, path/url}, never bytes."""
     out = []
     for m in messages:
-        parts = []
+        parts: list[dict[str, Any]] = []
         for p in m.content:
             if p.type == "text":
                 parts.append({"type": "text", "text": p.text})
@@ -107,7 +110,9 @@ def prompt_record(messages: list[Message]) -> list[dict[str, Any]]:
     return out
 
 
-def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[str] | None = None) -> RunOutcome:
+def evaluate(
+    config: RunConfig, reporter: Reporter | None = None, command: list[str] | None = None
+) -> RunOutcome:
     reporter = reporter or Reporter()
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
@@ -124,9 +129,15 @@ def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[
     gen_kwargs.setdefault("seed", config.seed)
     samples: dict[str, list[Sample]] = {}
     for task in tasks:
-        samples[task.name] = plan_task(task, model_identity=identity, family=family, limit=config.limit,
-                                       num_fewshot=config.num_fewshot, gen_kwargs=gen_kwargs,
-                                       workers=config.prefetch_workers)
+        samples[task.name] = plan_task(
+            task,
+            model_identity=identity,
+            family=family,
+            limit=config.limit,
+            num_fewshot=config.num_fewshot,
+            gen_kwargs=gen_kwargs,
+            workers=config.prefetch_workers,
+        )
     plan_s = time.perf_counter() - t0
 
     output = Path(config.output_path).expanduser()
@@ -137,21 +148,32 @@ def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[
     with Journal(journal_path) as journal:
         for s in all_samples:
             if s.plan_error:
-                journal.record(s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error))
+                journal.record(
+                    s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error)
+                )
         keys = [s.request.key for s in all_samples if not s.plan_error]
         done = journal.done_keys(keys)
-        pending_map = {s.request.key: s.request for s in all_samples if not s.plan_error and s.request.key not in done}
+        pending_map = {
+            s.request.key: s.request for s in all_samples if not s.plan_error and s.request.key not in done
+        }
         pending = order_for_batching(list(pending_map.values()))
         batch_size = _batch_size(config, model)
-        reporter.stage(f"{len(set(keys))} unique requests: {len(done)} already in the journal "
-                       f"({journal_path}), {len(pending)} to send (batch size {batch_size})")
+        reporter.stage(
+            f"{len(set(keys))} unique requests: {len(done)} already in the journal "
+            f"({journal_path}), {len(pending)} to send (batch size {batch_size})"
+        )
         t1 = time.perf_counter()
         with reporter.progress(len(pending), f"{config.model}") as tick:
-            stats = execute(model, pending, journal, batch_size=batch_size, workers=config.prefetch_workers,
-                            on_done=tick)
+            stats = execute(
+                model, pending, journal, batch_size=batch_size, workers=config.prefetch_workers, on_done=tick
+            )
         model.close()
         model_s = time.perf_counter() - t1
-        stored = journal.fetch(s.request.key for s in all_samples)
+        # this run's responses are in memory; earlier ones come from the journal
+        fresh = stats.responses
+        stored = journal.fetch(s.request.key for s in all_samples if s.request.key not in fresh)
+        counts = journal.attempts(fresh)
+        stored.update({k: (r, counts.get(k, 1)) for k, r in fresh.items()})
 
     t2 = time.perf_counter()
     run_id = started.strftime("%Y%m%d_%H%M%S")
@@ -159,8 +181,12 @@ def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[
     task_results: dict[str, TaskResult] = {}
     error_reasons: Counter[str] = Counter()
     error_example: dict[str, tuple[str, str]] = {}
-    usage = Usage(requests_total=len(set(s.request.key for s in all_samples)), requests_cached=len(done),
-                  requests_sent=stats.sent, requests_failed=stats.failed)
+    usage = Usage(
+        requests_total=len(set(s.request.key for s in all_samples)),
+        requests_cached=len(done),
+        requests_sent=stats.sent,
+        requests_failed=stats.failed,
+    )
     for task in tasks:
         task_samples = samples[task.name]
         scored: list[Sample] = []
@@ -182,28 +208,47 @@ def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[
                 error_reasons[reason] += 1
                 error_example.setdefault(reason, (task.name, s.doc.id))
             if config.log_samples:
-                records.append(SampleRecord(task=task.name, doc_id=s.doc.id, cache_key=s.request.key,
-                                            prompt=prompt_record(s.request.messages), target=s.target,
-                                            response=response.text, error=response.error, extracted=s.extracted,
-                                            scores=s.scores, latency_s=response.latency_s, attempts=attempts))
+                records.append(
+                    SampleRecord(
+                        task=task.name,
+                        doc_id=s.doc.id,
+                        cache_key=s.request.key,
+                        prompt=prompt_record(s.request.messages),
+                        target=s.target,
+                        response=response.text,
+                        error=response.error,
+                        extracted=s.extracted,
+                        scores=s.scores,
+                        latency_s=response.latency_s,
+                        attempts=attempts,
+                    )
+                )
         if config.predict_only:
             metrics: dict[str, MetricResult] = {}
             breakdown: dict[str, Any] = {}
         else:
             metrics, breakdown = aggregate_task(task, scored, n_errors, config.bootstrap_iters, config.seed)
         task_results[task.name] = TaskResult(
-            name=task.name, version=task.version, n_docs=len(task_samples), n_scored=len(scored),
-            n_errors=n_errors, metrics=metrics, breakdown=breakdown,
-            dataset=DatasetInfo(source=task.spec.dataset.describe(), fingerprint=task.fingerprint,
-                                revision=task.revision),
+            name=task.name,
+            version=task.version,
+            n_docs=len(task_samples),
+            n_scored=len(scored),
+            n_errors=n_errors,
+            metrics=metrics,
+            breakdown=breakdown,
+            dataset=DatasetInfo(
+                source=task.spec.dataset.describe(), fingerprint=task.fingerprint, revision=task.revision
+            ),
             generation=task.generation(family, gen_kwargs).model_dump(),
         )
         if config.log_samples:
             from lmms_eval.results.writer import write_samples
 
             write_samples(run_dir, task.name, records)
-    group_results = {name: _combine_group(name, spec, [task_results[t] for t in members])
-                     for name, (spec, members) in groups.items()}
+    group_results = {
+        name: _combine_group(name, spec, [task_results[t] for t in members])
+        for name, (spec, members) in groups.items()
+    }
     scoring_s = time.perf_counter() - t2
 
     total = len(all_samples)
@@ -211,8 +256,10 @@ def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[
     budget = config.error_budget(total)
     failure = None
     if total_errors > budget:
-        failure = (f"{total_errors} of {total} samples failed (allowed: {budget}, --max_errors {config.max_errors}). "
-                   "Results were written; run the same command again to retry only the failed requests.")
+        failure = (
+            f"{total_errors} of {total} samples failed (allowed: {budget}, --max_errors {config.max_errors}). "
+            "Results were written; run the same command again to retry only the failed requests."
+        )
     elif not config.predict_only and any(r.n_scored == 0 for r in task_results.values()):
         empty = [n for n, r in task_results.items() if r.n_scored == 0]
         failure = f"No sample could be scored for: {', '.join(empty)}"
@@ -228,19 +275,39 @@ def evaluate(config: RunConfig, reporter: Reporter | None = None, command: list[
         results=task_results,
         groups=group_results,
         config=RunSettings(
-            model=config.model, model_args=redact(dict(config.model_args)), model_identity=model.identity_hash(),
-            model_family=family, tasks=config.tasks, batch_size=batch_size, limit=config.limit,
-            gen_kwargs=config.gen_kwargs, seed=config.seed, num_fewshot=config.num_fewshot,
-            bootstrap_iters=config.bootstrap_iters, max_errors=config.max_errors,
-            predict_only=config.predict_only, data_root=str(data_root), journal=str(journal_path),
+            model=config.model,
+            model_args=redact(dict(config.model_args)),
+            model_identity=model.identity_hash(),
+            model_family=family,
+            tasks=config.tasks,
+            batch_size=batch_size,
+            limit=config.limit,
+            gen_kwargs=config.gen_kwargs,
+            seed=config.seed,
+            num_fewshot=config.num_fewshot,
+            bootstrap_iters=config.bootstrap_iters,
+            max_errors=config.max_errors,
+            predict_only=config.predict_only,
+            data_root=str(data_root),
+            journal=str(journal_path),
             command=command or sys.argv,
         ),
         environment=collect_environment(),
-        timings=Timings(started_at=started.isoformat(), finished_at=finished.isoformat(),
-                        total_s=time.perf_counter() - t0, plan_s=plan_s, model_s=model_s, scoring_s=scoring_s),
+        timings=Timings(
+            started_at=started.isoformat(),
+            finished_at=finished.isoformat(),
+            total_s=time.perf_counter() - t0,
+            plan_s=plan_s,
+            model_s=model_s,
+            scoring_s=scoring_s,
+        ),
         usage=usage,
-        errors=[ErrorSummary(reason=r, count=c, example_task=error_example[r][0], example_doc_id=error_example[r][1])
-                for r, c in error_reasons.most_common(20)],
+        errors=[
+            ErrorSummary(
+                reason=r, count=c, example_task=error_example[r][0], example_doc_id=error_example[r][1]
+            )
+            for r, c in error_reasons.most_common(20)
+        ],
     )
     write_results(run_dir, results)
     outcome = RunOutcome(results=results, run_dir=run_dir, samples=samples)
@@ -271,13 +338,37 @@ def _combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> Tas
     metrics = {}
     for key in sorted(shared):
         ms = [r.metrics[key] for r in members]
-        ests = [Estimate(value=m.value if m.value is not None else float("nan"), stderr=m.stderr, ci_low=m.ci_low,
-                         ci_high=m.ci_high, n=m.n, method=m.method) for m in ms]
+        ests = [
+            Estimate(
+                value=m.value if m.value is not None else float("nan"),
+                stderr=m.stderr,
+                ci_low=m.ci_low,
+                ci_high=m.ci_high,
+                n=m.n,
+                method=m.method,
+            )  # type: ignore[arg-type]
+            for m in ms
+        ]
         est = combine(ests, [m.n for m in ms], spec.aggregate)
-        metrics[key] = MetricResult(value=est.value, stderr=est.stderr, ci_low=est.ci_low, ci_high=est.ci_high,
-                                    n=est.n, n_errors=sum(m.n_errors for m in ms), method=est.method,
-                                    aggregation=spec.aggregate, higher_is_better=ms[0].higher_is_better,
-                                    scale=ms[0].scale)
-    return TaskResult(name=name, kind="group", n_docs=sum(r.n_docs for r in members),
-                      n_scored=sum(r.n_scored for r in members), n_errors=sum(r.n_errors for r in members),
-                      metrics=metrics, subtasks=[r.name for r in members], aggregate=spec.aggregate)
+        metrics[key] = MetricResult(
+            value=est.value,
+            stderr=est.stderr,
+            ci_low=est.ci_low,
+            ci_high=est.ci_high,
+            n=est.n,
+            n_errors=sum(m.n_errors for m in ms),
+            method=est.method,
+            aggregation=spec.aggregate,
+            higher_is_better=ms[0].higher_is_better,
+            scale=ms[0].scale,
+        )
+    return TaskResult(
+        name=name,
+        kind="group",
+        n_docs=sum(r.n_docs for r in members),
+        n_scored=sum(r.n_scored for r in members),
+        n_errors=sum(r.n_errors for r in members),
+        metrics=metrics,
+        subtasks=[r.name for r in members],
+        aggregate=spec.aggregate,
+    )

@@ -2,7 +2,8 @@
 
 Media for the next batches is decoded while the model works on the current one (a bounded look-ahead, so
 memory holds at most ``lookahead + 1`` batches of decoded media). A request whose media cannot be decoded
-becomes an error without reaching the model. Every response is committed to the journal as it arrives.
+becomes an error without reaching the model. Responses are committed to the journal as they arrive: one
+transaction per batch, and at least every ``flush_s`` seconds while a streaming backend answers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lmms_eval.core.types import Request, Response
 from lmms_eval.engine.journal import Journal
@@ -25,6 +26,7 @@ class ExecStats:
     failed: int = 0
     media_errors: int = 0
     model_seconds: float = 0.0
+    responses: dict[str, Response] = field(default_factory=dict)
 
 
 def decode_request(request: Request) -> str | None:
@@ -59,26 +61,34 @@ def execute(
     workers: int,
     on_done: Callable[[int], None] = lambda n: None,
     lookahead: int = 2,
+    flush_s: float = 0.2,
 ) -> ExecStats:
     stats = ExecStats()
     decode = model.capabilities.needs_decoded_media
     batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
     model_id = model.name
 
+    buffer = _CommitBuffer(journal, model_id, flush_s=flush_s, on_flush=on_done)
+
     def record(request: Request, response: Response) -> None:
-        journal.record(request.key, request.task, request.doc_id, model_id, response)
+        buffer.add(request, response)
+        stats.responses[request.key] = response
         if response.ok:
             stats.succeeded += 1
         else:
             stats.failed += 1
-        on_done(1)
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
         queue: deque[list[Future[str | None]]] = deque()
 
         def submit(index: int) -> None:
             if index < len(batches):
-                queue.append([pool.submit(decode_request, r) if decode else _none_future() for r in batches[index]])
+                queue.append(
+                    [
+                        pool.submit(decode_request, r) if decode and r.media_parts() else _DONE
+                        for r in batches[index]
+                    ]
+                )
 
         for i in range(lookahead + 1):
             submit(i)
@@ -94,19 +104,48 @@ def execute(
                     stats.media_errors += 1
                     record(request, Response.failure(error))
             if ready:
-                _call_model(model, ready, record, stats)
+                _call_model(model, ready, record, stats, buffer.maybe_flush)
+            buffer.flush()
             _release(batch)
     return stats
 
 
-def _none_future() -> Future[str | None]:
-    fut: Future[str | None] = Future()
-    fut.set_result(None)
-    return fut
+_DONE: Future[str | None] = Future()
+_DONE.set_result(None)
+
+
+class _CommitBuffer:
+    """Groups journal writes into one transaction per batch, or per ``flush_s`` while responses stream in,
+    so a crash loses at most the last ``flush_s`` seconds of answers."""
+
+    def __init__(
+        self, journal: Journal, model_id: str, flush_s: float, on_flush: Callable[[int], None]
+    ) -> None:
+        self.journal, self.model_id, self.flush_s, self.on_flush = journal, model_id, flush_s, on_flush
+        self.rows: list[tuple[str, str, str, str, Response]] = []
+        self.last = time.monotonic()
+
+    def add(self, request: Request, response: Response) -> None:
+        self.rows.append((request.key, request.task, request.doc_id, self.model_id, response))
+
+    def maybe_flush(self) -> None:
+        if self.rows and time.monotonic() - self.last >= self.flush_s:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.journal.record_many(self.rows)
+            self.on_flush(len(self.rows))
+            self.rows = []
+        self.last = time.monotonic()
 
 
 def _call_model(
-    model: Model, ready: list[Request], record: Callable[[Request, Response], None], stats: ExecStats
+    model: Model,
+    ready: list[Request],
+    record: Callable[[Request, Response], None],
+    stats: ExecStats,
+    tick: Callable[[], None],
 ) -> None:
     start = time.perf_counter()
     answered: set[int] = set()
@@ -115,9 +154,12 @@ def _call_model(
         for i, response in model.generate_stream(ready):
             answered.add(i)
             record(ready[i], response)
+            tick()
         for i, request in enumerate(ready):
             if i not in answered:
-                record(request, Response.failure(f"model '{model.name}' returned no response for this request"))
+                record(
+                    request, Response.failure(f"model '{model.name}' returned no response for this request")
+                )
     except Exception as exc:  # a backend crash fails this batch's requests, recorded with the reason
         reason = f"model error: {type(exc).__name__}: {exc}"
         for i, request in enumerate(ready):

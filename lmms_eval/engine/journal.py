@@ -7,7 +7,6 @@ ranks) may share one journal file.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -33,6 +32,14 @@ CREATE TABLE IF NOT EXISTS responses (
 """
 
 
+_UPSERT = """INSERT INTO responses (key, task, doc_id, model, ok, response, attempts, updated)
+    VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+    ON CONFLICT(key) DO UPDATE SET
+      ok = excluded.ok, response = excluded.response, updated = excluded.updated,
+      attempts = responses.attempts + 1
+    WHERE responses.ok = 0"""
+
+
 class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -42,7 +49,9 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(JOURNAL_SCHEMA_VERSION),))
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(JOURNAL_SCHEMA_VERSION),)
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -68,18 +77,36 @@ class Journal:
 
     def record(self, key: str, task: str, doc_id: str, model: str, response: Response) -> None:
         """Commit one response. A success replaces an earlier error; an error never replaces a success."""
-        blob = response.model_dump_json(exclude_defaults=True)
-        ok = 1 if response.ok else 0
+        self.record_many([(key, task, doc_id, model, response)])
+
+    def record_many(self, rows: list[tuple[str, str, str, str, Response]]) -> None:
+        """Commit several responses in one transaction (all or none of them)."""
+        now = time.time()
+        params = [
+            (key, task, doc_id, model, 1 if r.ok else 0, r.model_dump_json(exclude_defaults=True), now)
+            for key, task, doc_id, model, r in rows
+        ]
         with self._lock:
-            self._db.execute(
-                """INSERT INTO responses (key, task, doc_id, model, ok, response, attempts, updated)
-                   VALUES (?, ?, ?, ?, ?, ?, 1, ?)
-                   ON CONFLICT(key) DO UPDATE SET
-                     ok = excluded.ok, response = excluded.response, updated = excluded.updated,
-                     attempts = responses.attempts + 1
-                   WHERE responses.ok = 0""",
-                (key, task, doc_id, model, ok, blob, time.time()),
-            )
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany(_UPSERT, params)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def attempts(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many responses were recorded for each key (retries included)."""
+        return dict(self._select("SELECT key, attempts FROM responses WHERE key IN ({})", keys))
+
+    def _select(self, sql: str, keys: Iterable[str]) -> list[tuple[str, int]]:
+        wanted = list(dict.fromkeys(keys))
+        rows: list[tuple[str, int]] = []
+        with self._lock:
+            for i in range(0, len(wanted), 900):
+                chunk = wanted[i : i + 900]
+                rows.extend(self._db.execute(sql.format(",".join("?" * len(chunk))), chunk))
+        return rows
 
     def fetch(self, keys: Iterable[str]) -> dict[str, tuple[Response, int]]:
         """Stored responses (and attempt counts) for ``keys``."""
@@ -93,7 +120,7 @@ class Journal:
                     f"SELECT key, response, attempts FROM responses WHERE key IN ({marks})", chunk
                 )
                 for key, blob, attempts in rows:
-                    out[key] = (Response.model_validate(json.loads(blob)), attempts)
+                    out[key] = (Response.model_validate_json(blob), attempts)
         return out
 
     def db_mode(self) -> str:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from lmms_eval.core.types import MediaRef, Request
+from lmms_eval.core.types import GenerationConfig, MediaRef, Request
 from lmms_eval.tasks.task import Doc, Task
 
 KEY_VERSION = 1
@@ -60,22 +60,25 @@ def _hash_path_refs(requests: list[Request], workers: int) -> dict[int, str]:
     return errors
 
 
-def cache_key(model_identity: dict[str, Any], request: Request, task: Task) -> str:
-    """Everything that determines the answer: model, generation config, prompt with media hashes, task."""
+def key_prefix(model_identity: dict[str, Any], generation: GenerationConfig, task: Task) -> bytes:
+    """The part of every cache key shared by a task's requests: model, generation config, task version."""
+    head = {
+        "v": KEY_VERSION,
+        "model": model_identity,
+        "generation": generation.model_dump(),
+        "task": task.name,
+        "task_version": task.version,
+    }
+    return json.dumps(head, sort_keys=True, default=str).encode()
+
+
+def cache_key(prefix: bytes, request: Request) -> str:
+    """Everything that determines the answer: the shared prefix plus the prompt with media hashes."""
     messages = [{"role": m.role, "content": [p.key_fields() for p in m.content]} for m in request.messages]
-    blob = json.dumps(
-        {
-            "v": KEY_VERSION,
-            "model": model_identity,
-            "generation": request.generation.model_dump(),
-            "messages": messages,
-            "task": task.name,
-            "task_version": task.version,
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
+    digest = hashlib.sha256(prefix)
+    digest.update(b"\x00")
+    digest.update(json.dumps(messages, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
 
 
 def plan_task(
@@ -91,13 +94,16 @@ def plan_task(
     docs = select_docs(task.docs(), limit)
     generation = task.generation(family, gen_kwargs)
     renderer_msgs = [task.messages(doc, family, num_fewshot) for doc in docs]
-    requests = [
-        Request(messages=msgs, generation=generation, task=task.name, doc_id=doc.id)
+    requests = [  # parts come validated from the renderer; skip re-validating 20k nested models
+        Request.model_construct(messages=msgs, generation=generation, task=task.name, doc_id=doc.id, key="")
         for doc, msgs in zip(docs, renderer_msgs)
     ]
     errors = _hash_path_refs(requests, workers)
+    prefix = key_prefix(model_identity, generation, task)
     samples = []
     for i, (doc, request) in enumerate(zip(docs, requests)):
-        request.key = cache_key(model_identity, request, task)
-        samples.append(Sample(task=task, doc=doc, request=request, target=task.target(doc), plan_error=errors.get(i)))
+        request.key = cache_key(prefix, request)
+        samples.append(
+            Sample(task=task, doc=doc, request=request, target=task.target(doc), plan_error=errors.get(i))
+        )
     return samples

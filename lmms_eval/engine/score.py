@@ -66,12 +66,20 @@ def _field_values(samples: Sequence[Sample], field: str, task: Task) -> list[str
     try:
         return [str(s.doc.data[field]) for s in samples]
     except KeyError:
-        raise ConfigError(f"Task '{task.name}': column '{field}' (used for grouping) does not exist. "
-                          f"Columns: {', '.join(task.columns)}") from None
+        raise ConfigError(
+            f"Task '{task.name}': column '{field}' (used for grouping) does not exist. "
+            f"Columns: {', '.join(task.columns)}"
+        ) from None
 
 
 def aggregate_metric(
-    metric: MetricSpec, scored: Sequence[Sample], task: Task, *, n_errors: int, bootstrap_iters: int, seed: int
+    metric: MetricSpec,
+    scored: Sequence[Sample],
+    task: Task,
+    *,
+    n_errors: int,
+    bootstrap_iters: int,
+    seed: int,
 ) -> MetricResult:
     from lmms_eval.stats import estimate
 
@@ -84,29 +92,62 @@ def aggregate_metric(
         aggregation = _get(AGGREGATIONS, aggregation, task, "aggregation")
     scores = [s.scores[metric.display] for s in scored]
     if not scores:
-        return MetricResult(value=None, stderr=None, ci_low=None, ci_high=None, n=0, n_errors=n_errors,
-                            method="none", aggregation=metric.aggregation,
-                            higher_is_better=metric.higher_is_better, scale=metric.scale)
-    est = estimate(scores, aggregation, agg_args=agg_args, labels=labels, clusters=clusters,
-                   bootstrap_iters=bootstrap_iters, seed=seed)
-    return MetricResult(value=est.value, stderr=est.stderr, ci_low=est.ci_low, ci_high=est.ci_high, n=est.n,
-                        n_errors=n_errors, method=est.method, aggregation=metric.aggregation,
-                        higher_is_better=metric.higher_is_better, scale=metric.scale)
+        return MetricResult(
+            value=None,
+            stderr=None,
+            ci_low=None,
+            ci_high=None,
+            n=0,
+            n_errors=n_errors,
+            method="none",
+            aggregation=metric.aggregation,
+            higher_is_better=metric.higher_is_better,
+            scale=metric.scale,
+        )
+    est = estimate(
+        scores,
+        aggregation,
+        agg_args=agg_args,
+        labels=labels,
+        clusters=clusters,
+        bootstrap_iters=bootstrap_iters,
+        seed=seed,
+    )
+    return MetricResult(
+        value=est.value,
+        stderr=est.stderr,
+        ci_low=est.ci_low,
+        ci_high=est.ci_high,
+        n=est.n,
+        n_errors=n_errors,
+        method=est.method,
+        aggregation=metric.aggregation,
+        higher_is_better=metric.higher_is_better,
+        scale=metric.scale,
+    )
 
 
 def aggregate_task(
     task: Task, scored: Sequence[Sample], n_errors: int, bootstrap_iters: int, seed: int
 ) -> tuple[dict[str, MetricResult], dict[str, dict[str, dict[str, MetricResult]]]]:
-    metrics = {m.display: aggregate_metric(m, scored, task, n_errors=n_errors, bootstrap_iters=bootstrap_iters,
-                                           seed=seed) for m in task.spec.metrics}
+    metrics = {
+        m.display: aggregate_metric(
+            m, scored, task, n_errors=n_errors, bootstrap_iters=bootstrap_iters, seed=seed
+        )
+        for m in task.spec.metrics
+    }
     breakdown: dict[str, dict[str, dict[str, MetricResult]]] = {}
     for field in task.spec.breakdown:
         groups: dict[str, list[Sample]] = {}
         for sample, value in zip(scored, _field_values(scored, field, task)):
             groups.setdefault(value, []).append(sample)
         breakdown[field] = {
-            value: {m.display: aggregate_metric(m, members, task, n_errors=0, bootstrap_iters=bootstrap_iters,
-                                                seed=seed) for m in task.spec.metrics}
+            value: {
+                m.display: aggregate_metric(
+                    m, members, task, n_errors=0, bootstrap_iters=bootstrap_iters, seed=seed
+                )
+                for m in task.spec.metrics
+            }
             for value, members in sorted(groups.items())
         }
     return metrics, breakdown

@@ -52,7 +52,9 @@ class Model(ABC):
             if key not in cls.Args.model_fields:
                 hint = closest(key, known, n=1)
                 did = f" Did you mean '{hint[0]}'?" if hint else ""
-                raise ConfigError(f"Unknown argument '{key}' for model '{cls.name}'.{did} Valid: {', '.join(known)}")
+                raise ConfigError(
+                    f"Unknown argument '{key}' for model '{cls.name}'.{did} Valid: {', '.join(known)}"
+                )
         try:
             args = cls.Args.model_validate(raw)
         except ValidationError as exc:

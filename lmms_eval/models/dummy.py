@@ -42,19 +42,29 @@ class DummyModel(Model):
     runtime_args = frozenset({"delay", "call_log", "fail_rate"})
     args: DummyArgs
 
+    def __init__(self, args: DummyArgs) -> None:
+        super().__init__(args)
+        self._choices = args.choices.split("|")
+
     def _answer(self, request: Request) -> Response:
         a = self.args
-        key = request.key or request.prompt_text()
+        prompt = request.prompt_text()
+        key = request.key or prompt
         if a.fail_rate and _unit(key, f"fail{a.seed}") < a.fail_rate:
             return Response.failure("dummy: injected failure")
         if a.mode == "constant":
             text = a.response
         elif a.mode == "echo":
-            text = "".join(p.text for m in request.messages if m.role == "user" for p in m.content if isinstance(p, TextPart))
+            text = "".join(
+                p.text
+                for m in request.messages
+                if m.role == "user"
+                for p in m.content
+                if isinstance(p, TextPart)
+            )
         else:
-            options = a.choices.split("|")
-            text = options[int(_unit(key, f"choice{a.seed}") * len(options))]
-        usage = Usage(input_tokens=len(request.prompt_text().split()), output_tokens=len(text.split()))
+            text = self._choices[int(_unit(key, f"choice{a.seed}") * len(self._choices))]
+        usage = Usage(input_tokens=len(prompt.split()), output_tokens=len(text.split()))
         return Response(text=text, usage=usage, finish_reason="stop", latency_s=a.delay)
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:

@@ -51,7 +51,9 @@ class ReplayModel(Model):
                     raise ConfigError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from exc
                 missing = [k for k in ("task", "doc_id") if k not in row]
                 if missing or ("response" not in row and "error" not in row):
-                    raise ConfigError(f"{path}:{lineno}: each line needs task, doc_id and response (missing {missing or ['response']})")
+                    raise ConfigError(
+                        f"{path}:{lineno}: each line needs task, doc_id and response (missing {missing or ['response']})"
+                    )
                 answers[(str(row["task"]), str(row["doc_id"]))] = row
         return answers
 
@@ -65,7 +67,11 @@ class ReplayModel(Model):
         for r in requests:
             row = self._answers.get((r.task, r.doc_id))
             if row is None:
-                out.append(Response.failure(f"replay: no prediction for task '{r.task}' doc_id '{r.doc_id}' in {self._file}"))
+                out.append(
+                    Response.failure(
+                        f"replay: no prediction for task '{r.task}' doc_id '{r.doc_id}' in {self._file}"
+                    )
+                )
             elif row.get("response") is None:
                 out.append(Response.failure(str(row.get("error") or "replay: recorded error")))
             else:

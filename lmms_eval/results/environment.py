@@ -12,8 +12,22 @@ from pathlib import Path
 from lmms_eval import __version__
 from lmms_eval.results.schema import Environment
 
-_PACKAGES = ("torch", "transformers", "datasets", "numpy", "pydantic", "pillow", "av", "soundfile",
-             "accelerate", "vllm", "sglang", "openai", "anthropic", "google-genai")
+_PACKAGES = (
+    "torch",
+    "transformers",
+    "datasets",
+    "numpy",
+    "pydantic",
+    "pillow",
+    "av",
+    "soundfile",
+    "accelerate",
+    "vllm",
+    "sglang",
+    "openai",
+    "anthropic",
+    "google-genai",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -29,7 +43,9 @@ def package_versions() -> dict[str, str]:
 def git_commit(path: Path | None = None) -> str | None:
     where = path or Path(__file__).resolve().parent
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=5
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None

@@ -27,7 +27,10 @@ def render_table(results: Results) -> str:
     header = ["Task", "Metric", "Value", "Stderr", "95% CI", "n", "Errors"]
     rows = [r for res in results.results.values() for r in _rows(res)]
     rows += [r for res in results.groups.values() for r in _rows(res)]
-    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i]) for i in range(len(header))]
+    widths = [
+        max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i])
+        for i in range(len(header))
+    ]
     line = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
 
     def fmt(row: list[str]) -> str:

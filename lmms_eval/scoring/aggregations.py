@@ -147,7 +147,7 @@ def _macro_mean_counts(
     values: np.ndarray, labels: np.ndarray | None, counts: np.ndarray, **_: Any
 ) -> np.ndarray:
     _require_labels(labels)
-    codes, _ = label_codes(labels)
+    codes = label_codes(labels)[0]
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])

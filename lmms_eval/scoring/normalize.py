@@ -24,6 +24,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from lmms_eval.core.errors import ConfigError
 
@@ -158,13 +159,18 @@ def resolve_steps(steps: str | Iterable[str] | None) -> list[Callable[[str], str
     """The step functions named by ``steps`` (one name or a list); ConfigError on an unknown name."""
     if steps is None:
         return []
-    names = [steps] if isinstance(steps, str) else list(steps)
+    names = (steps,) if isinstance(steps, str) else tuple(steps)
+    return list(_resolve_names(names))
+
+
+@lru_cache(maxsize=256)
+def _resolve_names(names: tuple[str, ...]) -> tuple[Callable[[str], str], ...]:
     unknown = [n for n in names if n not in STEPS]
     if unknown:
         raise ConfigError(
             f"Unknown normalization step(s) {unknown}; choose from {sorted(STEPS)} (the metric's 'normalize' arg)."
         )
-    return [STEPS[n] for n in names]
+    return tuple(STEPS[n] for n in names)
 
 
 def apply_steps(text: str, steps: str | Iterable[str] | None) -> str:

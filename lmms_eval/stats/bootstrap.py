@@ -1,23 +1,28 @@
 """The seeded, vectorized resampling engine behind :func:`lmms_eval.stats.estimate`.
 
 One ``np.random.default_rng(seed)`` drives every draw, chunk after chunk, so a result depends only on the
-inputs and the seed. Three ways to draw a resample, all giving the same bootstrap distribution
-(resampling ``n`` samples, or ``C`` clusters, uniformly with replacement):
+inputs and the seed. Every path draws from the same bootstrap distribution: ``n`` samples (or, with
+clusters, ``C`` whole clusters) drawn uniformly with replacement.
 
-- **atoms** (no clusters, the aggregation has a ``from_counts`` form, and the ``n`` samples reduce to at most
-  ``n / 16`` distinct ``(score, label)`` atoms): each resample is a multinomial draw of atom counts,
-  ``rng.multinomial(n, atom_freqs)``, and the aggregation runs on the counts. Cost ``O(B K)`` instead of
-  ``O(B n)``: 100,000 resamples of 10,000 0/1 scores take milliseconds.
-- **indices**: ``rng.integers(0, n, size=(rows, n))`` in chunks of at most ``CHUNK_ENTRIES`` indices;
-  scores and labels are gathered with the same indices, and the aggregation runs on the ``(rows, n)`` chunk.
-- **clusters**: each resample draws ``C`` cluster ids, ``rng.integers(0, C, size=(rows, C))``. With a
-  ``from_counts`` form, every sample's count is its cluster's draw count (resample sizes may then differ);
-  otherwise, with equal cluster sizes, the members of the drawn clusters are gathered into ``(rows, n)``;
-  with unequal sizes, resamples have different lengths and the aggregation runs one resample at a time.
+- **atoms** (the ``n`` samples reduce to ``K <= n / 16`` distinct ``(score, label)`` atoms, as with 0/1
+  accuracy or confusion codes): a resample is a vector of atom counts. Without clusters it is one
+  multinomial draw, ``rng.multinomial(n, atom_freqs)``: ``O(K)`` per resample instead of ``O(n)``. With
+  clusters, the ``C`` cluster draws are mapped to atom counts through the cluster x atom count matrix
+  (clusters of identical composition are merged into types, drawn by multinomial when there are few).
+  An aggregation with a ``from_counts`` form runs on the counts directly; any other aggregation gets the
+  counts expanded into rows of repeated atom values (``np.repeat``, ~10x cheaper than drawing and gathering
+  indices), so the samples of such a row are grouped by atom, not shuffled. Aggregations must therefore
+  not depend on the order of the samples (a resample has no meaningful order anyway).
+- **indices** (many distinct values): ``rng.integers(0, n, size=(rows, n))`` in chunks of at most
+  ``CHUNK_ENTRIES`` indices; scores and label codes are gathered with the same indices.
+- **clusters** (many distinct values): ``rng.integers(0, C, size=(rows, C))`` cluster draws. With a
+  ``from_counts`` form, every sample's count is its cluster's draw count (so resample sizes may differ);
+  otherwise, with equal cluster sizes, the drawn clusters' members are gathered into ``(rows, n)``; with
+  unequal sizes, resamples differ in length and the aggregation runs on one resample at a time.
 
 Aggregations are called vectorized on a whole chunk first; if that raises, or returns a shape other than
-``(rows,)``, the engine falls back to one call per resample, passing 1-D ``scores`` (and ``labels``), and
-keeps doing so for the remaining chunks. Labels reach the aggregation as integer codes.
+``(rows,)``, the engine falls back to one call per resample with 1-D ``scores`` (and ``labels``), and keeps
+doing so for the remaining chunks. Labels reach the aggregation as integer codes.
 """
 
 from __future__ import annotations
@@ -30,10 +35,13 @@ import numpy as np
 from lmms_eval.core.errors import LmmsEvalError
 
 CHUNK_ENTRIES = 1 << 22  # indices (or counts) per chunk: ~32 MiB of float64, cache-friendly
-ATOMS_MAX_FRACTION = 16  # use the multinomial path when K * 16 <= n
+ATOMS_MAX_FRACTION = 16  # use the atom path when K * 16 <= n
+MATRIX_MAX_ENTRIES = 1 << 24  # cluster x atom count matrix, at most
 
 
-def _call(fn: Callable[..., Any], scores: np.ndarray, labels: np.ndarray | None, args: Mapping[str, Any]) -> Any:
+def _call(
+    fn: Callable[..., Any], scores: np.ndarray, labels: np.ndarray | None, args: Mapping[str, Any]
+) -> Any:
     if labels is None:
         return fn(scores, **args)
     return fn(scores, labels, **args)
@@ -75,7 +83,9 @@ class Evaluator:
         """The aggregation of one 1-D resample (the row-loop fallback)."""
         out = np.asarray(_call(self.fn, row, labels, self.args), dtype=np.float64).reshape(-1)
         if out.size != 1:
-            raise ValueError(f"aggregation {_name(self.fn)} must return one number per resample, got {out.size}")
+            raise ValueError(
+                f"aggregation {_name(self.fn)} must return one number per resample, got {out.size}"
+            )
         return float(out[0])
 
     def single(self, row: np.ndarray, labels: np.ndarray | None) -> float:
@@ -97,15 +107,66 @@ def _chunks(total: int, rows: int) -> list[int]:
     return [min(rows, total - start) for start in range(0, total, rows)]
 
 
-def atoms(scores: np.ndarray, codes: np.ndarray | None, n_labels: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """Distinct ``(score, label)`` pairs: their values (K,), label codes (K,) or None, and counts (K,)."""
+def atoms(
+    scores: np.ndarray, codes: np.ndarray | None, n_labels: int
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Distinct ``(score, label)`` pairs: values (K,), label codes (K,) or None, and each sample's atom (n,)."""
     values, value_inv = np.unique(scores, return_inverse=True)
-    value_inv = value_inv.reshape(-1)
+    value_inv = value_inv.reshape(-1).astype(np.int64)
     if codes is None:
-        return values, None, np.bincount(value_inv, minlength=len(values))
+        return values, None, value_inv
     width = max(n_labels, 1)
-    keys, key_inv = np.unique(value_inv.astype(np.int64) * width + codes, return_inverse=True)
-    return values[keys // width], keys % width, np.bincount(key_inv.reshape(-1), minlength=len(keys))
+    keys, key_inv = np.unique(value_inv * width + codes, return_inverse=True)
+    return values[keys // width], keys % width, key_inv.reshape(-1).astype(np.int64)
+
+
+def _row_weights(draws: np.ndarray, width: int) -> np.ndarray:
+    """How many times each of ``width`` ids occurs in each row of ``draws`` -> (rows, width)."""
+    rows = draws.shape[0]
+    flat = (np.arange(rows, dtype=np.int64)[:, None] * width + draws).ravel()
+    return np.bincount(flat, minlength=rows * width).reshape(rows, width)
+
+
+class _AtomCounts:
+    """Resamples as counts of the K distinct atoms: multinomial, or cluster draws mapped to atoms."""
+
+    def __init__(
+        self, atom_of: np.ndarray, n_atoms: int, clusters: np.ndarray | None, n_clusters: int
+    ) -> None:
+        self.n, self.k = len(atom_of), n_atoms
+        self.clusters = clusters
+        if clusters is None:
+            self.freqs = np.bincount(atom_of, minlength=n_atoms) / self.n
+            return
+        # per-cluster atom counts, then clusters of identical composition merged into types
+        per_cluster = np.bincount(clusters * n_atoms + atom_of, minlength=n_clusters * n_atoms)
+        matrix = per_cluster.reshape(n_clusters, n_atoms).astype(np.float64)
+        types, type_of, type_counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+        self.n_clusters = n_clusters
+        self.use_types = len(types) * ATOMS_MAX_FRACTION <= n_clusters
+        self.matrix = types if self.use_types else matrix
+        self.type_freqs = type_counts / n_clusters
+
+    def width(self) -> int:
+        return self.k if self.clusters is None else max(self.k, self.n_clusters)
+
+    def draw(self, rows: int, rng: np.random.Generator) -> np.ndarray:
+        """Atom counts of ``rows`` resamples, int64 (rows, K)."""
+        if self.clusters is None:
+            return rng.multinomial(self.n, self.freqs, size=rows)
+        if self.use_types:
+            weights = rng.multinomial(self.n_clusters, self.type_freqs, size=rows)
+        else:
+            weights = _row_weights(
+                rng.integers(0, self.n_clusters, size=(rows, self.n_clusters)), self.n_clusters
+            )
+        return np.rint(weights.astype(np.float64) @ self.matrix).astype(np.int64)
+
+
+def _expand(counts: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Rows whose entries are ``table`` repeated ``counts`` times (all rows the same length) -> (rows, m)."""
+    rows = counts.shape[0]
+    return np.repeat(np.tile(table, rows), counts.ravel()).reshape(rows, -1)
 
 
 def bootstrap_distribution(
@@ -129,17 +190,31 @@ def bootstrap_distribution(
     n = len(scores)
     ev = evaluator or Evaluator(fn, agg_args)
     counts_fn: Callable[..., Any] | None = getattr(fn, "from_counts", None)
+    values, atom_labels, atom_of = atoms(scores, codes, n_labels)
+    k = len(values)
+    few_atoms = k * ATOMS_MAX_FRACTION <= n and (clusters is None or n_clusters * k <= MATRIX_MAX_ENTRIES)
+    if few_atoms:
+        source = _AtomCounts(atom_of, k, clusters, n_clusters)
+        sizes = None if clusters is None else np.bincount(clusters, minlength=n_clusters)
+        fixed_size = sizes is None or bool((sizes == sizes[0]).all())
+        width = source.width() if counts_fn is not None else max(source.width(), n)
+        out: list[np.ndarray] = []
+        for rows in _chunks(iters, _rows_per_chunk(width)):
+            counts = source.draw(rows, rng)
+            if counts_fn is not None:
+                out.append(np.asarray(counts_fn(values, atom_labels, counts, **ev.args), dtype=np.float64))
+            elif fixed_size:
+                labels = None if atom_labels is None else _expand(counts, atom_labels)
+                out.append(ev(_expand(counts, values), labels))
+            else:
+                vals = np.empty(rows)
+                for i in range(rows):
+                    row_labels = None if atom_labels is None else np.repeat(atom_labels, counts[i])
+                    vals[i] = ev.single(np.repeat(values, counts[i]), row_labels)
+                out.append(vals)
+        return np.concatenate(out)
     if clusters is not None:
         return _cluster_bootstrap(ev, counts_fn, scores, codes, clusters, n_clusters, iters, rng)
-    if counts_fn is not None:
-        values, atom_labels, atom_counts = atoms(scores, codes, n_labels)
-        if len(values) * ATOMS_MAX_FRACTION <= n:
-            freqs = atom_counts / n
-            out = []
-            for rows in _chunks(iters, _rows_per_chunk(len(values))):
-                counts = rng.multinomial(n, freqs, size=rows)
-                out.append(np.asarray(counts_fn(values, atom_labels, counts, **ev.args), dtype=np.float64))
-            return np.concatenate(out)
     dtype = np.int32 if n < 2**31 else np.int64
     out = []
     for rows in _chunks(iters, _rows_per_chunk(n)):
@@ -166,8 +241,7 @@ def _cluster_bootstrap(
     for rows in _chunks(iters, _rows_per_chunk(max(n, c))):
         draws = rng.integers(0, c, size=(rows, c))
         if counts_fn is not None:
-            flat = (np.arange(rows, dtype=np.int64)[:, None] * c + draws).ravel()
-            weights = np.bincount(flat, minlength=rows * c).reshape(rows, c)
+            weights = _row_weights(draws, c)
             result = counts_fn(scores, codes, weights[:, clusters], **ev.args)
             out.append(np.asarray(result, dtype=np.float64))
         elif equal:
@@ -175,12 +249,10 @@ def _cluster_bootstrap(
             idx = members.reshape(c, m)[draws].reshape(rows, c * m)
             out.append(ev(scores[idx], None if codes is None else codes[idx]))
         else:
-            flat = (np.arange(rows, dtype=np.int64)[:, None] * c + draws).ravel()
-            weights = np.bincount(flat, minlength=rows * c).reshape(rows, c)
-            sample_weights = weights[:, clusters]
+            sample_weights = _row_weights(draws, c)[:, clusters]
             vals = np.empty(rows)
             for i in range(rows):
-                idx = np.repeat(np.arange(n), sample_weights[i])
-                vals[i] = ev.single(scores[idx], None if codes is None else codes[idx])
+                picked = np.repeat(np.arange(n), sample_weights[i])
+                vals[i] = ev.single(scores[picked], None if codes is None else codes[picked])
             out.append(vals)
     return np.concatenate(out)

@@ -230,9 +230,11 @@ def combine(
         weights = [s / total for s in sizes]
     else:
         weights = [1.0 / k] * k
-    value = float(sum(w * e.value for w, e in zip(weights, estimates)))
-    if any(e.stderr is None for w, e in zip(weights, estimates) if w != 0.0):
+    value = float(sum(w * e.value for w, e in zip(weights, estimates, strict=True)))
+    if any(e.stderr is None for w, e in zip(weights, estimates, strict=True) if w != 0.0):
         return _none(value, total, conf)
-    se = math.sqrt(sum((w * e.stderr) ** 2 for w, e in zip(weights, estimates) if e.stderr is not None))
+    se = math.sqrt(
+        sum((w * e.stderr) ** 2 for w, e in zip(weights, estimates, strict=True) if e.stderr is not None)
+    )
     lo, hi = normal_interval(value, se, conf)
     return Estimate(value, se, lo, hi, total, "analytic", conf)

@@ -59,7 +59,9 @@ def yaml_files(dirs: Iterable[Path]) -> list[Path]:
     for folder in dirs:
         if not folder.exists():
             raise ConfigError(f"Task folder not found: {folder} (from --include_path?)")
-        found = [folder] if folder.is_file() else sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml"))
+        found = (
+            [folder] if folder.is_file() else sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml"))
+        )
         files.extend(p for p in found if not p.name.startswith("_"))
     return files
 
@@ -101,7 +103,9 @@ class TaskIndex:
             if e.kind == "invalid":
                 continue
             if e.name in self.by_name:
-                raise ConfigError(f"Task name '{e.name}' is defined twice: {self.by_name[e.name].path} and {e.path}")
+                raise ConfigError(
+                    f"Task name '{e.name}' is defined twice: {self.by_name[e.name].path} and {e.path}"
+                )
             self.by_name[e.name] = e
 
     @classmethod

@@ -39,16 +39,41 @@ def compile_template(source: str) -> Any:
         raise ConfigError(f"Invalid Jinja template (line {exc.lineno}): {exc.message}\n  {source!r}") from exc
 
 
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
+
+
+@lru_cache(maxsize=4096)
+def _simple_fields(source: str) -> tuple[list[str], list[str]] | None:
+    """For a template made only of text and ``{{ name }}`` placeholders: (text pieces, names); else None."""
+    if "{%" in source or "{#" in source:
+        return None
+    pieces = _PLACEHOLDER.split(source)
+    texts, names = pieces[0::2], pieces[1::2]
+    if any("{{" in t or "}}" in t for t in texts):
+        return None
+    return texts, names
+
+
 def render_template(source: str, doc: dict[str, Any], task: str, columns: list[str] | None = None) -> str:
     """Render ``source`` with the doc's fields as variables (and ``doc`` itself)."""
+    simple = _simple_fields(source)
+    if simple is not None and all(name in doc for name in simple[1]):
+        texts, names = simple  # fast path, same output as Jinja for plain placeholders
+        out = [texts[0]]
+        for name, text in zip(names, texts[1:]):
+            out.append(str(doc[name]))
+            out.append(text)
+        return "".join(out)
     import jinja2
 
     try:
         return str(compile_template(source).render(**doc, doc=doc))
     except jinja2.UndefinedError as exc:
         cols = ", ".join(columns or sorted(doc))
-        raise DataError(f"Task '{task}': the template {source!r} uses a missing column ({exc.message}). "
-                        f"Columns that exist: {cols}") from exc
+        raise DataError(
+            f"Task '{task}': the template {source!r} uses a missing column ({exc.message}). "
+            f"Columns that exist: {cols}"
+        ) from exc
 
 
 def render_value(source: str, doc: dict[str, Any], task: str, columns: list[str] | None = None) -> Any:
@@ -59,7 +84,9 @@ def render_value(source: str, doc: dict[str, Any], task: str, columns: list[str]
         for part in match.group(1).split("."):
             if not isinstance(value, dict) or part not in value:
                 cols = ", ".join(columns or sorted(doc))
-                raise DataError(f"Task '{task}': column '{match.group(1)}' does not exist. Columns that exist: {cols}")
+                raise DataError(
+                    f"Task '{task}': column '{match.group(1)}' does not exist. Columns that exist: {cols}"
+                )
             value = value[part]
         return value
     return render_template(source, doc, task, columns)
@@ -84,20 +111,30 @@ def _ref_from_value(value: Any, media_root: Path | None, what: str) -> MediaRef:
     return MediaRef(path=str(path))
 
 
+def _text_part(text: str) -> TextPart:
+    return TextPart.model_construct(type="text", text=text)  # built from validated spec: skip re-validation
+
+
+def _message(role: str, content: list[Part]) -> Message:
+    return Message.model_construct(role=role, content=content)
+
+
 class PromptRenderer:
     """Turns docs into messages for one task; media paths resolve against ``media_root``."""
 
     def __init__(self, spec: PromptSpec, task: str, media_root: Path | None, columns: list[str]) -> None:
         self.spec, self.task, self.media_root, self.columns = spec, task, media_root, columns
 
-    def messages(self, doc: dict[str, Any], shots: list[tuple[dict[str, Any], str]] | None = None) -> list[Message]:
+    def messages(
+        self, doc: dict[str, Any], shots: list[tuple[dict[str, Any], str]] | None = None
+    ) -> list[Message]:
         out: list[Message] = []
         if self.spec.system:
-            out.append(Message(role="system", content=[TextPart(text=self._text(self.spec.system, doc))]))
+            out.append(_message("system", [_text_part(self._text(self.spec.system, doc))]))
         for shot_doc, shot_target in shots or []:
-            out.append(Message(role="user", content=self.parts(shot_doc)))
-            out.append(Message(role="assistant", content=[TextPart(text=shot_target)]))
-        out.append(Message(role="user", content=self.parts(doc)))
+            out.append(_message("user", self.parts(shot_doc)))
+            out.append(_message("assistant", [_text_part(shot_target)]))
+        out.append(_message("user", self.parts(doc)))
         return out
 
     def _text(self, source: str, doc: dict[str, Any]) -> str:
@@ -109,7 +146,7 @@ class PromptRenderer:
             if spec.text is not None:
                 text = self._text(spec.text, doc)
                 if text:
-                    parts.append(TextPart(text=text))
+                    parts.append(_text_part(text))
             else:
                 parts.extend(self._media_parts(spec, doc))
         return parts
@@ -119,8 +156,10 @@ class PromptRenderer:
             return self._text(media.path, doc)
         assert media.field is not None
         if media.field not in doc:
-            raise DataError(f"Task '{self.task}': media column '{media.field}' does not exist. "
-                            f"Columns that exist: {', '.join(self.columns or sorted(doc))}")
+            raise DataError(
+                f"Task '{self.task}': media column '{media.field}' does not exist. "
+                f"Columns that exist: {', '.join(self.columns or sorted(doc))}"
+            )
         return doc[media.field]
 
     def _media_parts(self, spec: PartSpec, doc: dict[str, Any]) -> list[Part]:
@@ -129,7 +168,9 @@ class PromptRenderer:
         value = self._media_values(media, doc)
         values = value if kind == "images" else [value]
         if kind == "images" and not isinstance(values, list):
-            raise DataError(f"Task '{self.task}': 'images' expects a list column, '{media.field}' is not a list")
+            raise DataError(
+                f"Task '{self.task}': 'images' expects a list column, '{media.field}' is not a list"
+            )
         what = f"Task '{self.task}', {kind} '{media.field or media.path}'"
         parts: list[Part] = []
         for item in values:
@@ -137,7 +178,11 @@ class PromptRenderer:
             if kind in ("image", "images"):
                 parts.append(ImagePart(ref=ref, max_pixels=media.max_pixels, min_pixels=media.min_pixels))
             elif kind == "video":
-                parts.append(VideoPart(ref=ref, num_frames=media.num_frames, fps=media.fps, max_pixels=media.max_pixels))
+                parts.append(
+                    VideoPart(
+                        ref=ref, num_frames=media.num_frames, fps=media.fps, max_pixels=media.max_pixels
+                    )
+                )
             else:
                 parts.append(AudioPart(ref=ref, sampling_rate=media.sampling_rate))
         return parts

@@ -110,7 +110,9 @@ class PartSpec(_Strict):
     def _exactly_one(self) -> PartSpec:
         set_keys = [k for k in ("text", *MEDIA_KEYS) if getattr(self, k) is not None]
         if len(set_keys) != 1:
-            raise ValueError(f"a prompt part needs exactly one of text/image/images/video/audio, got {set_keys}")
+            raise ValueError(
+                f"a prompt part needs exactly one of text/image/images/video/audio, got {set_keys}"
+            )
         return self
 
     @property

@@ -32,7 +32,9 @@ def load_dataset_spec(spec: DatasetSpec, yaml_dir: Path, data_root: Path, task: 
 
         assert spec.local is not None
         path = resolve_path(spec.local.path, yaml_dir, data_root)
-        media_root = resolve_path(spec.local.media_root, yaml_dir, data_root) if spec.local.media_root else None
+        media_root = (
+            resolve_path(spec.local.media_root, yaml_dir, data_root) if spec.local.media_root else None
+        )
         loaded = load_local(spec.local, path, media_root)
     if spec.filter:
         expr = compile_template("{{ (" + spec.filter + ") | string }}")
@@ -72,7 +74,9 @@ class Task:
 
     def docs(self) -> list[Doc]:
         if self._docs is None:
-            self._loaded = load_dataset_spec(self.spec.dataset, self.yaml_path.parent, self.data_root, self.name)
+            self._loaded = load_dataset_spec(
+                self.spec.dataset, self.yaml_path.parent, self.data_root, self.name
+            )
             rows = self._loaded.docs
             if self.spec.process_docs:
                 fn = import_dotted(self.spec.process_docs, f"process_docs of task '{self.name}'")
@@ -88,11 +92,15 @@ class Task:
         for i, row in enumerate(rows):
             if field not in row:
                 cols = ", ".join(sorted(row))
-                raise DataError(f"Task '{self.name}': doc_id column '{field}' is missing in row {i}. Columns: {cols}")
+                raise DataError(
+                    f"Task '{self.name}': doc_id column '{field}' is missing in row {i}. Columns: {cols}"
+                )
             doc_id = str(row[field])
             if doc_id in seen:
-                raise DataError(f"Task '{self.name}': doc id '{doc_id}' (column '{field}') is not unique; "
-                                "choose another doc_id column or remove doc_id to use row indices")
+                raise DataError(
+                    f"Task '{self.name}': doc id '{doc_id}' (column '{field}') is not unique; "
+                    "choose another doc_id column or remove doc_id to use row indices"
+                )
             seen.add(doc_id)
             docs.append(Doc(id=doc_id, data=row))
         return docs
@@ -139,11 +147,15 @@ class Task:
         if num <= 0:
             return []
         if spec is None:
-            raise ConfigError(f"Task '{self.name}' declares no 'fewshot:' source, so --num_fewshot {num} cannot apply")
+            raise ConfigError(
+                f"Task '{self.name}' declares no 'fewshot:' source, so --num_fewshot {num} cannot apply"
+            )
         if self._fewshot_pool is None:
             loaded = load_dataset_spec(spec.dataset, self.yaml_path.parent, self.data_root, self.name)
             self._fewshot_pool = loaded.docs
-        pool = [d for d in self._fewshot_pool if not self.spec.doc_id or str(d.get(self.spec.doc_id)) != doc.id]
+        pool = [
+            d for d in self._fewshot_pool if not self.spec.doc_id or str(d.get(self.spec.doc_id)) != doc.id
+        ]
         rng = random.Random(f"{spec.seed}:{doc.id}")
         chosen = rng.sample(pool, min(num, len(pool)))
         template = spec.target or self.spec.target

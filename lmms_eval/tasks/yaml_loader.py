@@ -15,10 +15,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from lmms_eval.core.errors import ConfigError, closest
+from lmms_eval.core.types import GenerationConfig
 from lmms_eval.tasks.spec import GroupSpec, TaskSpec
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[str, Any]):
     """A mapping that remembers the line of each key (1-based) and of itself."""
 
     line: int = 0
@@ -87,7 +88,8 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> LineDict:
     merged.key_lines = {}
     for item in include if isinstance(include, list) else [include]:
         merged = _merge(merged, load_raw(path.parent / str(item), (*_seen, path)))
-    return _merge(merged, data)  # type: ignore[no-any-return]
+    result: LineDict = _merge(merged, data)
+    return result
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
@@ -114,6 +116,10 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
+# fields typed as free dicts in the schema but validated against a model (for "did you mean")
+_DICT_FIELDS: dict[str, type[BaseModel]] = {"generation": GenerationConfig}
+
+
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The valid field names of the model found by walking ``loc`` from ``model``."""
     candidates = [model]
@@ -125,8 +131,10 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             field = cand.model_fields.get(part)
             if field is not None:
                 nxt.extend(_models_in(field.annotation))
+        if not nxt and part in _DICT_FIELDS:
+            nxt = [_DICT_FIELDS[part]]
         if not nxt:
-            break
+            return []
         candidates = nxt
     return sorted({name for cand in candidates for name in cand.model_fields})
 
@@ -142,7 +150,8 @@ def format_validation_error(path: Path, data: Any, model: type[BaseModel], exc: 
             valid = _fields_at(model, loc[:-1])
             hint = closest(str(loc[-1]), valid, n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            lines.append(f"  {path}:{line}: unknown key '{dotted}'{suggestion} (valid keys: {', '.join(valid)})")
+            listing = f" (valid keys: {', '.join(valid)})" if valid else ""
+            lines.append(f"  {path}:{line}: unknown key '{dotted}'{suggestion}{listing}")
         else:
             msg = err["msg"].removeprefix("Value error, ")
             lines.append(f"  {path}:{line}: {dotted}: {msg}")

@@ -23,8 +23,16 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
 
 def test_misspelt_key_names_line_and_closest_key(tmp_path: Path) -> None:
     write_text_task(tmp_path, extra="breakdwn: [category]\n")
-    r = run_cli("--model", "dummy", "--tasks", "toy_qa", "--include_path", str(tmp_path), "--output_path",
-                str(tmp_path / "out"))
+    r = run_cli(
+        "--model",
+        "dummy",
+        "--tasks",
+        "toy_qa",
+        "--include_path",
+        str(tmp_path),
+        "--output_path",
+        str(tmp_path / "out"),
+    )
     assert r.returncode == 2
     assert "toy_qa.yaml:13: unknown key 'breakdwn'; did you mean 'breakdown'?" in r.stderr
 
@@ -33,15 +41,25 @@ def test_missing_column_names_task_column_and_columns(tmp_path: Path) -> None:
     folder = write_text_task(tmp_path)
     yaml = folder / "toy_qa.yaml"
     yaml.write_text(yaml.read_text().replace("{{ question }}", "{{ questoin }}"))
-    r = run_cli("--model", "dummy", "--tasks", "toy_qa", "--include_path", str(folder), "--output_path",
-                str(tmp_path / "out"))
+    r = run_cli(
+        "--model",
+        "dummy",
+        "--tasks",
+        "toy_qa",
+        "--include_path",
+        str(folder),
+        "--output_path",
+        str(tmp_path / "out"),
+    )
     assert r.returncode == 2
     assert "Task 'toy_qa'" in r.stderr and "questoin" in r.stderr
     assert "Columns that exist: answer, category, qid, question" in r.stderr
 
 
 def test_unknown_model_argument(tmp_path: Path) -> None:
-    r = run_cli("--model", "dummy", "--model_args", "mdoe=echo", "--tasks", "nlvr_dev", "--output_path", str(tmp_path))
+    r = run_cli(
+        "--model", "dummy", "--model_args", "mdoe=echo", "--tasks", "nlvr_dev", "--output_path", str(tmp_path)
+    )
     assert r.returncode == 2
     assert "Unknown argument 'mdoe' for model 'dummy'. Did you mean 'mode'?" in r.stderr
 
@@ -75,8 +93,18 @@ def _image_task(folder: Path) -> Path:
 
 def test_corrupt_image_is_a_sample_error_and_the_run_goes_on(tmp_path: Path) -> None:
     folder = _image_task(tmp_path / "t")
-    args = ("--model", "dummy", "--model_args", "mode=constant,response=Yes.", "--tasks", "img_task",
-            "--include_path", str(folder), "--output_path", str(tmp_path / "out"))
+    args = (
+        "--model",
+        "dummy",
+        "--model_args",
+        "mode=constant,response=Yes.",
+        "--tasks",
+        "img_task",
+        "--include_path",
+        str(folder),
+        "--output_path",
+        str(tmp_path / "out"),
+    )
     r = run_cli(*args)
     assert r.returncode == 1, r.stderr
     assert "1 of 3 samples failed" in r.stderr
@@ -85,7 +113,10 @@ def test_corrupt_image_is_a_sample_error_and_the_run_goes_on(tmp_path: Path) -> 
     assert (task["n_scored"], task["n_errors"]) == (2, 1)
     assert task["metrics"]["accuracy"]["value"] == 1.0 and task["metrics"]["accuracy"]["n"] == 2
     assert results["status"] == "failed" and "media error" in results["errors"][0]["reason"]
-    samples = [json.loads(x) for x in next((tmp_path / "out").glob("dummy/*/samples_img_task.jsonl")).read_text().splitlines()]
+    samples = [
+        json.loads(x)
+        for x in next((tmp_path / "out").glob("dummy/*/samples_img_task.jsonl")).read_text().splitlines()
+    ]
     bad = next(s for s in samples if s["doc_id"] == "d2")
     assert "img2.png" in bad["error"] and bad["scores"] == {} and bad["response"] is None
     # tolerated with --max_errors: exit 0, and only the failed request is retried

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED_DATA, run_cli
 
 TESTMINI = SHARED_DATA / "math_vision" / "data" / "testmini.jsonl"
@@ -27,10 +26,25 @@ def test_replay_rescores_mathvision_testmini(tmp_path: Path) -> None:
                 text = "The answer is \\boxed{Z9}."
             else:
                 continue  # no prediction: an error, not a wrong answer
-            fh.write(json.dumps({"task": "mathvision_testmini", "doc_id": row["id"], "response": text}) + "\n")
+            fh.write(
+                json.dumps({"task": "mathvision_testmini", "doc_id": row["id"], "response": text}) + "\n"
+            )
     out = tmp_path / "out"
-    r = run_cli("run", "--model", "replay", "--model_args", f"path={preds}", "--tasks", "mathvision_testmini",
-                "--data_root", str(SHARED_DATA), "--output_path", str(out), "--max_errors", "40%")
+    r = run_cli(
+        "run",
+        "--model",
+        "replay",
+        "--model_args",
+        f"path={preds}",
+        "--tasks",
+        "mathvision_testmini",
+        "--data_root",
+        str(SHARED_DATA),
+        "--output_path",
+        str(out),
+        "--max_errors",
+        "40%",
+    )
     assert r.returncode == 0, r.stderr
     res = json.loads(next(out.glob("replay/*/results.json")).read_text())["results"]["mathvision_testmini"]
     n_scored = 304 - 304 // 3
@@ -41,5 +55,8 @@ def test_replay_rescores_mathvision_testmini(tmp_path: Path) -> None:
     assert acc["ci_low"] < acc["value"] < acc["ci_high"]
     assert set(res["breakdown"]) == {"subject", "level"}
     # the doc id is MATH-Vision's own id field
-    samples = [json.loads(x) for x in next(out.glob("replay/*/samples_mathvision_testmini.jsonl")).read_text().splitlines()]
+    samples = [
+        json.loads(x)
+        for x in next(out.glob("replay/*/samples_mathvision_testmini.jsonl")).read_text().splitlines()
+    ]
     assert {s["doc_id"] for s in samples} == {r["id"] for r in rows}

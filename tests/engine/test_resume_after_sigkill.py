@@ -21,9 +21,23 @@ def _logged(path: Path) -> list[str]:
 def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
     tasks = write_text_task(tmp_path / "tasks", n=120)
     out, log = tmp_path / "out", tmp_path / "calls.log"
-    cmd = [sys.executable, "-m", "lmms_eval", "--model", "dummy",
-           "--model_args", f"mode=echo,delay=0.02,call_log={log}", "--tasks", "toy_qa",
-           "--include_path", str(tasks), "--output_path", str(out), "--batch_size", "4"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "lmms_eval",
+        "--model",
+        "dummy",
+        "--model_args",
+        f"mode=echo,delay=0.02,call_log={log}",
+        "--tasks",
+        "toy_qa",
+        "--include_path",
+        str(tasks),
+        "--output_path",
+        str(out),
+        "--batch_size",
+        "4",
+    ]
     env = {**os.environ, "LMMS_EVAL_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60

@@ -102,7 +102,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def http_root(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     handler = functools.partial(_QuietHandler, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path

@@ -217,7 +217,13 @@ def test_regex() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [{}, {"pattern": ""}, {"pattern": "(unclosed"}, {"pattern": r"(\d)", "group": 2}, {"pattern": "a", "group": "x"}],
+    [
+        {},
+        {"pattern": ""},
+        {"pattern": "(unclosed"},
+        {"pattern": r"(\d)", "group": 2},
+        {"pattern": "a", "group": "x"},
+    ],
 )
 def test_regex_bad_args(args: dict[str, object]) -> None:
     with pytest.raises(ConfigError):

@@ -27,13 +27,22 @@ def _reference_levenshtein(a: str, b: str) -> int:
     table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
     for i in range(1, len(a) + 1):
         for j in range(1, len(b) + 1):
-            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            table[i][j] = min(
+                table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
     return table[-1][-1]
 
 
 @pytest.mark.parametrize(
     "a, b, d",
-    [("kitten", "sitting", 3), ("", "abc", 3), ("abc", "", 3), ("flaw", "lawn", 2), ("same", "same", 0), ("ab", "ba", 2)],
+    [
+        ("kitten", "sitting", 3),
+        ("", "abc", 3),
+        ("abc", "", 3),
+        ("flaw", "lawn", 2),
+        ("same", "same", 0),
+        ("ab", "ba", 2),
+    ],
 )
 def test_levenshtein(a: str, b: str, d: int) -> None:
     assert levenshtein(a, b) == d
@@ -60,7 +69,15 @@ def test_exact_match() -> None:
     assert exact_match(" Paris ", "Paris", DOC) == 1.0
     assert exact_match("paris", "Paris", DOC) == 0.0
     assert exact_match("paris", "Paris", DOC, normalize=["strip", "lower"]) == 1.0
-    assert exact_match("The Eiffel tower!", ["eiffel tower", "paris"], DOC, normalize=["lower", "punctuation", "articles"]) == 1.0
+    assert (
+        exact_match(
+            "The Eiffel tower!",
+            ["eiffel tower", "paris"],
+            DOC,
+            normalize=["lower", "punctuation", "articles"],
+        )
+        == 1.0
+    )
     assert exact_match("London", ["eiffel tower", "paris"], DOC) == 0.0
     assert exact_match(None, "x", DOC) == 0.0
     assert exact_match("2", 2, DOC) == 1.0

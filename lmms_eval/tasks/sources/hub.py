@@ -17,7 +17,9 @@ def load_hub(source: HubSource) -> LoadedDocs:
     try:
         import datasets
     except ImportError as exc:
-        raise DataError(f"Task uses the Hugging Face dataset '{source.path}': pip install 'lmms_eval[hf]'") from exc
+        raise DataError(
+            f"Task uses the Hugging Face dataset '{source.path}': pip install 'lmms_eval[hf]'"
+        ) from exc
     try:
         ds: Any = datasets.load_dataset(
             source.path,
@@ -28,7 +30,9 @@ def load_hub(source: HubSource) -> LoadedDocs:
             trust_remote_code=source.trust_remote_code or None,
         )
     except Exception as exc:  # the datasets library raises many types; report them uniformly
-        raise DataError(f"Cannot load Hugging Face dataset '{source.path}' (split {source.split}): {exc}") from exc
+        raise DataError(
+            f"Cannot load Hugging Face dataset '{source.path}' (split {source.split}): {exc}"
+        ) from exc
     for column, feature in ds.features.items():
         if isinstance(feature, (datasets.Image, datasets.Audio)):
             ds = ds.cast_column(column, type(feature)(decode=False))

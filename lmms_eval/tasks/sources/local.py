@@ -13,7 +13,13 @@ from lmms_eval.core.errors import DataError
 from lmms_eval.tasks.sources import LoadedDocs
 from lmms_eval.tasks.spec import LocalSource
 
-_SUFFIX_FORMAT = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+_SUFFIX_FORMAT = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
 
 
 def infer_format(source: LocalSource, path: Path) -> str:
@@ -23,7 +29,9 @@ def infer_format(source: LocalSource, path: Path) -> str:
         return "folder"
     fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
     if fmt is None:
-        raise DataError(f"Cannot tell the format of {path}; set dataset.local.format (jsonl, json, csv, parquet, folder).")
+        raise DataError(
+            f"Cannot tell the format of {path}; set dataset.local.format (jsonl, json, csv, parquet, folder)."
+        )
     return fmt
 
 
@@ -63,7 +71,8 @@ def _read_parquet(path: Path) -> list[dict[str, Any]]:
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise DataError(f"Reading {path} needs pyarrow: pip install 'lmms_eval[parquet]'") from exc
-    return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    return rows
 
 
 def _read_folder(path: Path, source: LocalSource) -> list[dict[str, Any]]:
