@@ -15,13 +15,25 @@ from lmms_eval.tasks.task import Task
 
 
 def check_names(task: Task, family: str | None) -> None:
-    """Fail before any model call if the task names an unknown extractor, metric or aggregation."""
+    """Fail before any model call if the task names an unknown extractor, metric or aggregation, or passes
+    arguments they do not take."""
     for ex in task.extractors(family):
-        _get(EXTRACTORS, ex.name, task, "extractor")
+        _check_args(_get(EXTRACTORS, ex.name, task, "extractor"), ex.args, task, f"extractor '{ex.name}'", 2)
     for metric in task.spec.metrics:
-        _get(METRICS, metric.name, task, "metric")
-        if metric.aggregation not in AGGREGATIONS and ":" not in metric.aggregation:
-            _get(AGGREGATIONS, metric.aggregation, task, "aggregation")
+        fn = _get(METRICS, metric.name, task, "metric")
+        _check_args(fn, metric.args, task, f"metric '{metric.name}'", 3)
+        _get(AGGREGATIONS, metric.aggregation, task, "aggregation")
+
+
+def _check_args(fn: Any, args: dict[str, Any], task: Task, what: str, positional: int) -> None:
+    import inspect
+
+    try:
+        inspect.signature(fn).bind(*([None] * positional), **args)
+    except TypeError as exc:
+        raise ConfigError(f"Task '{task.name}' ({task.yaml_path}): {what} does not accept args {args}: {exc}") from None
+    except ValueError:
+        return  # builtins without a signature: checked when called
 
 
 def _get(registry: Any, name: str, task: Task, kind: str) -> Any:
