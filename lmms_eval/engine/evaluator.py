@@ -32,7 +32,6 @@ from lmms_eval.results.schema import (
     MetricResult,
     Results,
     RunSettings,
-    SampleRecord,
     TaskResult,
     Timings,
     Usage,
@@ -191,9 +190,10 @@ def evaluate(
         task_samples = samples[task.name]
         scored: list[Sample] = []
         n_errors = 0
-        records = []
+        records: list[dict[str, Any]] = []
         for s in task_samples:
-            response, attempts = stored.get(s.request.key, (Response.failure("no response recorded"), 0))
+            found = stored.get(s.request.key)
+            response, attempts = found if found else (Response.failure("no response recorded"), 0)
             s.attempts = attempts
             if response.ok:
                 if not config.predict_only:
@@ -207,21 +207,21 @@ def evaluate(
                 reason = _reason_class(response.error or "")
                 error_reasons[reason] += 1
                 error_example.setdefault(reason, (task.name, s.doc.id))
-            if config.log_samples:
+            if config.log_samples:  # the fields of SampleRecord (docs/results_schema.md), written directly
                 records.append(
-                    SampleRecord(
-                        task=task.name,
-                        doc_id=s.doc.id,
-                        cache_key=s.request.key,
-                        prompt=prompt_record(s.request.messages),
-                        target=s.target,
-                        response=response.text,
-                        error=response.error,
-                        extracted=s.extracted,
-                        scores=s.scores,
-                        latency_s=response.latency_s,
-                        attempts=attempts,
-                    )
+                    {
+                        "task": task.name,
+                        "doc_id": s.doc.id,
+                        "cache_key": s.request.key,
+                        "prompt": prompt_record(s.request.messages),
+                        "target": s.target,
+                        "response": response.text,
+                        "error": response.error,
+                        "extracted": s.extracted,
+                        "scores": s.scores,
+                        "latency_s": response.latency_s,
+                        "attempts": attempts,
+                    }
                 )
         if config.predict_only:
             metrics: dict[str, MetricResult] = {}
@@ -345,8 +345,8 @@ def _combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> Tas
                 ci_low=m.ci_low,
                 ci_high=m.ci_high,
                 n=m.n,
-                method=m.method,
-            )  # type: ignore[arg-type]
+                method=m.method,  # type: ignore[arg-type]
+            )
             for m in ms
         ]
         est = combine(ests, [m.n for m in ms], spec.aggregate)

@@ -83,7 +83,7 @@ class Journal:
         """Commit several responses in one transaction (all or none of them)."""
         now = time.time()
         params = [
-            (key, task, doc_id, model, 1 if r.ok else 0, r.model_dump_json(exclude_defaults=True), now)
+            (key, task, doc_id, model, 1 if r.ok else 0, r.model_dump_json(exclude_none=True), now)
             for key, task, doc_id, model, r in rows
         ]
         with self._lock:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from lmms_eval.core.types import GenerationConfig, MediaRef, Request
+from lmms_eval.core.types import GenerationConfig, MediaRef, Request, TextPart
 from lmms_eval.tasks.task import Doc, Task
 
 KEY_VERSION = 1
@@ -73,11 +73,20 @@ def key_prefix(model_identity: dict[str, Any], generation: GenerationConfig, tas
 
 
 def cache_key(prefix: bytes, request: Request) -> str:
-    """Everything that determines the answer: the shared prefix plus the prompt with media hashes."""
-    messages = [{"role": m.role, "content": [p.key_fields() for p in m.content]} for m in request.messages]
+    """Everything that determines the answer: the shared prefix plus the prompt with media hashes.
+
+    Each message and part is written length-prefixed, so no two different prompts share an encoding."""
     digest = hashlib.sha256(prefix)
-    digest.update(b"\x00")
-    digest.update(json.dumps(messages, sort_keys=True, default=str).encode())
+    for m in request.messages:
+        digest.update(f"\x00{m.role}:{len(m.content)}".encode())
+        for p in m.content:
+            if isinstance(p, TextPart):
+                body = p.text
+            else:
+                body = json.dumps(p.key_fields(), sort_keys=True, default=str)
+            data = body.encode()
+            digest.update(f"\x01{p.type}:{len(data)}:".encode())
+            digest.update(data)
     return digest.hexdigest()
 
 

@@ -31,7 +31,9 @@ def _check_args(fn: Any, args: dict[str, Any], task: Task, what: str, positional
     try:
         inspect.signature(fn).bind(*([None] * positional), **args)
     except TypeError as exc:
-        raise ConfigError(f"Task '{task.name}' ({task.yaml_path}): {what} does not accept args {args}: {exc}") from None
+        raise ConfigError(
+            f"Task '{task.name}' ({task.yaml_path}): {what} does not accept args {args}: {exc}"
+        ) from None
     except ValueError:
         return  # builtins without a signature: checked when called
 

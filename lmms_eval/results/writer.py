@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from lmms_eval.results.schema import Results, SampleRecord
 
@@ -22,11 +24,18 @@ def write_results(run_dir: Path, results: Results) -> Path:
     return path
 
 
-def write_samples(run_dir: Path, task: str, records: Iterable[SampleRecord]) -> Path:
+def write_samples(run_dir: Path, task: str, records: Iterable[dict[str, Any]]) -> Path:
+    """One JSON line per sample, with the fields of SampleRecord."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / f"samples_{task}.jsonl"
-    _atomic_write(path, "".join(r.model_dump_json() + "\n" for r in records))
+    _atomic_write(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
     return path
+
+
+def read_samples(path: Path) -> list[SampleRecord]:
+    """Read and validate a samples file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [SampleRecord.model_validate_json(line) for line in lines if line.strip()]
 
 
 def load_results(path: Path) -> Results:
