@@ -34,6 +34,7 @@ CASES: list[tuple[str, list[str], list[str]]] = [
     ("--help", ["--help"], ["--help"]),
     ("tasks (list subcommand)", ["tasks"], ["tasks", "list"]),
     ("--tasks list", ["--tasks", "list"], ["--tasks", "list"]),
+    ("run help", ["run", "--help"], ["eval", "--help"]),
 ]
 
 
@@ -154,8 +155,9 @@ def main() -> int:
         results.append((label, ours_args, peer_args, peer, ours))
         print(f"done: {label}", file=sys.stderr)
 
+    load = "n/a" if not hasattr(os, "getloadavg") else ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nStart-up, {a.repeats} runs each after {a.warmup} warm-up; wall seconds; peak RSS MB "
-          f"(max over runs); machine: {os.cpu_count()} cores\n")
+          f"(max over runs); machine: {os.cpu_count()} cores; load avg at end: {load}\n")
     print("| command (peer / ours) | peer median s | peer min s | peer RSS MB | ours median s | ours min s "
           "| ours RSS MB | median peer/ours | min peer/ours | RSS peer/ours |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

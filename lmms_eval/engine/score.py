@@ -73,7 +73,7 @@ def score_sample(sample: Sample, response: Response, family: str | None) -> None
                 f"Task '{task.name}', doc '{sample.doc.id}': metric '{metric.name}' failed on "
                 f"prediction {sample.extracted!r} / target {sample.target!r}: {type(exc).__name__}: {exc}"
             ) from exc
-        sample.scores[metric.display] = value * metric.scale
+        sample.scores[metric.display] = value
 
 
 def _field_values(samples: Sequence[Sample], field: str, task: Task) -> list[str]:
@@ -127,11 +127,16 @@ def aggregate_metric(
         bootstrap_iters=bootstrap_iters,
         seed=seed,
     )
+    k = metric.scale  # applied to the aggregate (aggregations like yes_f1 read raw per-sample codes)
+
+    def scaled(x: float | None) -> float | None:
+        return None if x is None else x * k
+
     return MetricResult(
-        value=est.value,
-        stderr=est.stderr,
-        ci_low=est.ci_low,
-        ci_high=est.ci_high,
+        value=scaled(est.value),
+        stderr=scaled(est.stderr),
+        ci_low=scaled(est.ci_low) if k >= 0 else scaled(est.ci_high),
+        ci_high=scaled(est.ci_high) if k >= 0 else scaled(est.ci_low),
         n=est.n,
         n_errors=n_errors,
         method=est.method,

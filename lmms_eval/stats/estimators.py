@@ -6,6 +6,9 @@ Rules of :func:`estimate` (``x`` = the n per-sample scores, ``q`` = a two-sided 
   ``CI = mean +/- t_{n-1} * stderr`` with the Student-t quantile on ``n - 1`` degrees of freedom at every
   n (= ``scipy.stats.t.interval``). t rather than z: it is the exact interval for normal data, it is wider
   for small n where z undercovers, and it tends to z smoothly (no switch at n = 30).
+- ``mean`` of 0/1 scores (accuracy), no clusters -> ``"wilson"``: the same stderr, but the Wilson score
+  interval (Wilson 1927), which stays inside [0, 1] and covers well near 0 and 1 where the t interval
+  does not (a 2% accuracy on 60 items would otherwise get a CI below zero).
 - ``mean`` with clusters -> ``"clustered"``: the CR1 cluster-robust standard error of the mean,
   ``stderr = sqrt(C / (C - 1) * sum_c (sum_{i in c} (x_i - mean))**2) / n`` for C clusters (equal to
   statsmodels' ``OLS(x, 1).fit(cov_type="cluster")`` with its default correction
@@ -34,7 +37,7 @@ from lmms_eval.scoring import aggregations as _agg
 from lmms_eval.stats.bootstrap import Evaluator, bootstrap_distribution
 from lmms_eval.stats.distributions import normal_quantile, t_quantile
 
-Method = Literal["analytic", "bootstrap", "clustered", "clustered_bootstrap", "none"]
+Method = Literal["analytic", "wilson", "bootstrap", "clustered", "clustered_bootstrap", "none"]
 CombineRule = Literal["size_weighted", "macro"]
 ArrayLike = Sequence[Any] | np.ndarray
 
@@ -119,6 +122,20 @@ def clustered_mean_stderr(x: np.ndarray, clusters: np.ndarray, n_clusters: int) 
     return float(math.sqrt(c / (c - 1) * float(resid_sums @ resid_sums)) / n)
 
 
+def _is_binary(x: np.ndarray) -> bool:
+    return bool(np.all((x == 0.0) | (x == 1.0)))
+
+
+def wilson_interval(p: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion ``p`` of ``n`` 0/1 outcomes (Wilson 1927). Unlike the
+    normal/t interval it stays inside [0, 1] and keeps its coverage near 0 and 1 and for small n."""
+    z = normal_quantile(0.5 + confidence / 2.0)
+    z2n = z * z / n
+    center = (p + z2n / 2.0) / (1.0 + z2n)
+    half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
+    return max(0.0, center - half), min(1.0, center + half)
+
+
 def _none(value: float, n: int, confidence: float) -> Estimate:
     return Estimate(value, None, None, None, n, "none", confidence)
 
@@ -168,6 +185,9 @@ def estimate(
     if fn is _agg.mean:
         if cl is None:
             se = mean_stderr(x)
+            if _is_binary(x):
+                lo, hi = wilson_interval(value, n, confidence)
+                return Estimate(value, se, lo, hi, n, "wilson", confidence)
             lo, hi = t_interval(value, se, n - 1, confidence)
             return Estimate(value, se, lo, hi, n, "analytic", confidence)
         se = clustered_mean_stderr(x, cl, n_clusters)

@@ -128,8 +128,19 @@ def test_corrupt_image_is_a_sample_error_and_the_run_goes_on(tmp_path: Path) -> 
 def test_wrong_extractor_argument_fails_before_the_model_runs(tmp_path: Path) -> None:
     folder = write_text_task(tmp_path)
     yaml = folder / "toy_qa.yaml"
-    yaml.write_text(yaml.read_text().replace("extractor: number", "extractor: {name: regex, args: {patern: 'x'}}"))
-    r = run_cli("--model", "dummy", "--tasks", "toy_qa", "--include_path", str(folder), "--output_path", str(tmp_path / "o"))
+    yaml.write_text(
+        yaml.read_text().replace("extractor: number", "extractor: {name: regex, args: {patern: 'x'}}")
+    )
+    r = run_cli(
+        "--model",
+        "dummy",
+        "--tasks",
+        "toy_qa",
+        "--include_path",
+        str(folder),
+        "--output_path",
+        str(tmp_path / "o"),
+    )
     assert r.returncode == 2
     assert "extractor 'regex' does not accept args" in r.stderr and "patern" in r.stderr
     assert not (tmp_path / "o" / "journal.sqlite").exists()

@@ -55,9 +55,9 @@ def test_analytic_mean_matches_scipy_sem_and_t_interval(n: int, confidence: floa
 
 
 def test_analytic_ci_is_wider_than_normal_for_small_n() -> None:
-    x = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    x = np.array([0.1, 0.9, 0.8, 0.0, 1.0])
     est = estimate(x)
-    assert est.stderr is not None and est.ci_high is not None
+    assert est.method == "analytic" and est.stderr is not None and est.ci_high is not None
     z_lo, z_hi = scipy_stats.norm.interval(0.95, loc=x.mean(), scale=est.stderr)
     assert est.ci_high > z_hi
 
@@ -75,8 +75,10 @@ def test_analytic_ignores_bootstrap_iters() -> None:
 
 
 def test_constant_scores_have_zero_width_ci() -> None:
-    est = estimate(np.ones(20))
-    assert est.stderr == 0.0 and est.ci_low == est.ci_high == 1.0
+    est = estimate(np.full(20, 0.5))
+    assert est.stderr == 0.0 and est.ci_low == est.ci_high == 0.5
+    perfect = estimate(np.ones(20))  # 20/20 correct: Wilson still admits a true rate below 1
+    assert perfect.stderr == 0.0 and perfect.ci_high == 1.0 and 0.8 < perfect.ci_low < 0.9
 
 
 # -- clustered ------------------------------------------------------------------------------------------
@@ -389,3 +391,18 @@ def test_estimate_to_dict() -> None:
     d = estimate([0.0, 1.0]).to_dict()
     assert set(d) == {"value", "stderr", "ci_low", "ci_high", "n", "method", "confidence"}
     assert isinstance(d["value"], float) and isinstance(d["stderr"], float)
+
+
+def test_binary_mean_uses_the_wilson_interval() -> None:
+    """Against statsmodels' proportion_confint(method='wilson'), and it never leaves [0, 1]."""
+    from lmms_eval.stats import estimate
+
+    proportion = pytest.importorskip("statsmodels.stats.proportion")
+    for successes, n in ((1, 60), (0, 25), (25, 25), (37, 100), (500, 1000)):
+        scores = [1.0] * successes + [0.0] * (n - successes)
+        est = estimate(scores)
+        lo, hi = proportion.proportion_confint(successes, n, alpha=0.05, method="wilson")
+        assert est.method == "wilson"
+        assert est.ci_low == pytest.approx(lo, abs=1e-9) and est.ci_high == pytest.approx(hi, abs=1e-9)
+        assert 0.0 <= est.ci_low <= est.value <= est.ci_high <= 1.0
+    assert estimate([0.0, 0.5, 1.0, 1.0]).method == "analytic"
