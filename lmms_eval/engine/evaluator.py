@@ -338,6 +338,8 @@ def _combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> Tas
     metrics = {}
     for key in sorted(shared):
         ms = [r.metrics[key] for r in members]
+        if len({(m.scale, m.higher_is_better) for m in ms}) > 1:
+            continue  # different units or directions: no meaningful combination
         ests = [
             Estimate(
                 value=m.value if m.value is not None else float("nan"),
