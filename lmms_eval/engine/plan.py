@@ -103,8 +103,8 @@ def plan_task(
     docs = select_docs(task.docs(), limit)
     generation = task.generation(family, gen_kwargs)
     renderer_msgs = [task.messages(doc, family, num_fewshot) for doc in docs]
-    requests = [  # parts come validated from the renderer; skip re-validating 20k nested models
-        Request.model_construct(messages=msgs, generation=generation, task=task.name, doc_id=doc.id, key="")
+    requests = [
+        Request(messages=msgs, generation=generation, task=task.name, doc_id=doc.id)
         for doc, msgs in zip(docs, renderer_msgs)
     ]
     errors = _hash_path_refs(requests, workers)

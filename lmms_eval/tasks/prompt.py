@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lmms_eval.core.errors import ConfigError, DataError
 from lmms_eval.core.types import (
@@ -57,13 +57,16 @@ def _simple_fields(source: str) -> tuple[list[str], list[str]] | None:
 def render_template(source: str, doc: dict[str, Any], task: str, columns: list[str] | None = None) -> str:
     """Render ``source`` with the doc's fields as variables (and ``doc`` itself)."""
     simple = _simple_fields(source)
-    if simple is not None and all(name in doc for name in simple[1]):
+    if simple is not None:
         texts, names = simple  # fast path, same output as Jinja for plain placeholders
         out = [texts[0]]
-        for name, text in zip(names, texts[1:]):
-            out.append(str(doc[name]))
-            out.append(text)
-        return "".join(out)
+        try:
+            for name, text in zip(names, texts[1:]):
+                out.append(str(doc[name]))
+                out.append(text)
+            return "".join(out)
+        except KeyError:
+            pass  # let Jinja report the missing column
     import jinja2
 
     try:
@@ -112,11 +115,11 @@ def _ref_from_value(value: Any, media_root: Path | None, what: str) -> MediaRef:
 
 
 def _text_part(text: str) -> TextPart:
-    return TextPart.model_construct(type="text", text=text)  # built from validated spec: skip re-validation
+    return TextPart(text=text)
 
 
-def _message(role: str, content: list[Part]) -> Message:
-    return Message.model_construct(role=role, content=content)
+def _message(role: Literal["system", "user", "assistant"], content: list[Part]) -> Message:
+    return Message(role=role, content=content)
 
 
 class PromptRenderer:

@@ -53,6 +53,7 @@ class Task:
         self._loaded: LoadedDocs | None = None
         self._docs: list[Doc] | None = None
         self._fewshot_pool: list[dict[str, Any]] | None = None
+        self._renderers: dict[str | None, PromptRenderer] = {}
 
     @property
     def name(self) -> str:
@@ -115,11 +116,13 @@ class Task:
         return self.spec.overrides.get(family) if family else None
 
     def renderer(self, family: str | None = None) -> PromptRenderer:
-        override = self._override(family)
-        prompt = override.prompt if override is not None and override.prompt else self.spec.prompt
-        self.docs()
-        assert self._loaded is not None
-        return PromptRenderer(prompt, self.name, self._loaded.media_root, self._loaded.columns)
+        if family not in self._renderers:
+            override = self._override(family)
+            prompt = override.prompt if override is not None and override.prompt else self.spec.prompt
+            self.docs()
+            assert self._loaded is not None
+            self._renderers[family] = PromptRenderer(prompt, self.name, self._loaded.media_root, self._loaded.columns)
+        return self._renderers[family]
 
     def generation(self, family: str | None = None, cli: dict[str, Any] | None = None) -> GenerationConfig:
         override = self._override(family)
