@@ -185,6 +185,11 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, timeout:
     return Run(wall, ru.ru_maxrss / 1024.0, proc.returncode)
 
 
+def count_lines(path: str) -> int:
+    with open(path, encoding="utf-8") as fh:
+        return sum(1 for _ in fh)
+
+
 def verify_peer(out_dir: Path, n: int, want_samples: bool) -> str:
     files = sorted(glob.glob(str(out_dir / "**" / "*results.json"), recursive=True))
     if not files:
@@ -199,7 +204,7 @@ def verify_peer(out_dir: Path, n: int, want_samples: bool) -> str:
     msg = f"n-samples={ns['effective']} exact_match={em:.4f}"
     if want_samples:
         sfiles = glob.glob(str(out_dir / "**" / f"*samples_{TASK}*.jsonl"), recursive=True)
-        lines = sum(1 for f in sfiles for _ in open(f, encoding="utf-8"))
+        lines = sum(count_lines(f) for f in sfiles)
         if lines != n:
             raise RuntimeError(f"samples files {sfiles} hold {lines} lines, want {n}")
         resps = set()
@@ -212,23 +217,21 @@ def verify_peer(out_dir: Path, n: int, want_samples: bool) -> str:
 
 
 def verify_ours(out_dir: Path, n: int) -> str:
-    """Best effort (our results layout may still change): read results.json's n_docs/n_scored and
-    count lines of samples_*.jsonl; never fails the run, just reports what it found."""
-    parts = []
-    for f in sorted(glob.glob(str(out_dir / "**" / "results.json"), recursive=True))[-1:]:
-        try:
-            r = json.loads(Path(f).read_text())["results"][TASK]
-            em = r.get("metrics", {}).get("exact_match", {}).get("value")
-            parts.append(f"n_docs={r.get('n_docs')} n_scored={r.get('n_scored')} n_errors={r.get('n_errors')} "
-                         f"exact_match={em}")
-            if r.get("n_scored") != n:
-                parts.append(f"!! want {n}")
-        except Exception as e:  # noqa: BLE001
-            parts.append(f"results.json unreadable: {e!r}")
-    sample_lines = sum(sum(1 for _ in open(f, encoding="utf-8"))
-                       for f in glob.glob(str(out_dir / "**" / f"samples_{TASK}*.jsonl"), recursive=True))
-    parts.append(f"sample-lines={sample_lines}")
-    return " ".join(parts) if parts else "no results.json found"
+    """Our run must have scored all N docs with no error, written N sample lines, and (answering "A" like
+    the peer's dummy) reached exactly the same exact_match."""
+    files = sorted(glob.glob(str(out_dir / "**" / "results.json"), recursive=True))
+    if not files:
+        raise RuntimeError(f"no results.json under {out_dir}")
+    r = json.loads(Path(files[-1]).read_text())["results"][TASK]
+    em = r["metrics"]["exact_match"]["value"]
+    if (r["n_docs"], r["n_scored"], r["n_errors"]) != (n, n, 0):
+        raise RuntimeError(f"ours: n_docs={r['n_docs']} n_scored={r['n_scored']} n_errors={r['n_errors']}, want {n}")
+    if abs(em - expected_exact_match(n)) > 1e-9:
+        raise RuntimeError(f"ours: exact_match {em} != expected {expected_exact_match(n)}")
+    sample_lines = sum(count_lines(f) for f in glob.glob(str(out_dir / "**" / f"samples_{TASK}.jsonl"), recursive=True))
+    if sample_lines != n:
+        raise RuntimeError(f"ours: {sample_lines} sample lines, want {n}")
+    return f"n_scored={r['n_scored']} exact_match={em:.4f} sample-lines={sample_lines}"
 
 
 def measure(v: Variant, n: int, repeats: int, warmup: int, fresh_hf: bool) -> None:
@@ -293,7 +296,7 @@ def main() -> int:
                                         WORK / "peer_hf_home", WORK))
     if a.side in ("both", "ours"):
         out = WORK / "ours_out"
-        cmd = [str(OURS_BIN), "run", "--model", "dummy", "--tasks", TASK,
+        cmd = [str(OURS_BIN), "run", "--model", "dummy", "--model_args", "mode=constant,response=A", "--tasks", TASK,
                "--include_path", str(ours_tasks.relative_to(REPO)),
                "--output_path", str(out.relative_to(REPO)), "--batch_size", "64"]
         variants.append(Variant("ours", "run --batch_size 64", cmd, out, WORK / "ours_hf_home", REPO))

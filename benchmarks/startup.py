@@ -161,7 +161,7 @@ def main() -> int:
     print("| command (peer / ours) | peer median s | peer min s | peer RSS MB | ours median s | ours min s "
           "| ours RSS MB | median peer/ours | min peer/ours | RSS peer/ours |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for label, ours_args, peer_args, peer, ours in results:
+    for _label, ours_args, peer_args, peer, ours in results:
         name = f"`{' '.join(peer_args)}` / `{' '.join(ours_args)}`"
         print(f"| {name} | {fmt(peer, 'med')} | {fmt(peer, 'min')} | {fmt(peer, 'rss')} | {fmt(ours, 'med')} "
               f"| {fmt(ours, 'min')} | {fmt(ours, 'rss')} | {ratio(peer, ours, 'med')} | {ratio(peer, ours, 'min')} "

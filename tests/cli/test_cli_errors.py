@@ -144,3 +144,45 @@ def test_wrong_extractor_argument_fails_before_the_model_runs(tmp_path: Path) ->
     assert r.returncode == 2
     assert "extractor 'regex' does not accept args" in r.stderr and "patern" in r.stderr
     assert not (tmp_path / "o" / "journal.sqlite").exists()
+
+
+def test_corrupt_audio_and_video_are_sample_errors(tmp_path: Path) -> None:
+    import shutil
+
+    from lmms_eval.tasks.data_root import BUNDLED_DATA
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    shutil.copy(BUNDLED_DATA / "fsdd" / "recordings" / "3_theo_0.wav", folder / "ok.wav")
+    shutil.copy(next((BUNDLED_DATA / "synthetic_video" / "clips").glob("*.mp4")), folder / "ok.mp4")
+    (folder / "bad.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    (folder / "bad.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    with (folder / "docs.jsonl").open("w") as fh:
+        for i, (wav, mp4) in enumerate((("ok", "ok"), ("bad", "ok"), ("ok", "bad"))):
+            fh.write(json.dumps({"id": f"d{i}", "wav": f"{wav}.wav", "mp4": f"{mp4}.mp4"}) + "\n")
+    (folder / "av_task.yaml").write_text(
+        "task: av_task\ndataset: {local: {path: ./docs.jsonl}}\ndoc_id: id\n"
+        "prompt: {user: [{audio: {field: wav, sampling_rate: 16000}}, {video: {field: mp4, num_frames: 4}}, "
+        "{text: 'What happens?'}]}\ntarget: 'x'\nmetrics: [exact_match]\n"
+    )
+    r = run_cli(
+        "--model",
+        "dummy",
+        "--tasks",
+        "av_task",
+        "--include_path",
+        str(folder),
+        "--output_path",
+        str(tmp_path / "out"),
+    )
+    assert r.returncode == 1, r.stderr
+    results = json.loads(next((tmp_path / "out").glob("dummy/*/results.json")).read_text())
+    assert (results["results"]["av_task"]["n_scored"], results["results"]["av_task"]["n_errors"]) == (1, 2)
+    samples = [
+        json.loads(x)
+        for x in next((tmp_path / "out").glob("dummy/*/samples_av_task.jsonl")).read_text().splitlines()
+    ]
+    by_id = {s["doc_id"]: s for s in samples}
+    assert "bad.wav" in by_id["d1"]["error"] and "audio" in by_id["d1"]["error"]
+    assert "bad.mp4" in by_id["d2"]["error"] and "video" in by_id["d2"]["error"]
+    assert by_id["d0"]["error"] is None and by_id["d0"]["response"] is not None
