@@ -23,7 +23,7 @@ from lmms_eval.engine.config import RunConfig
 from lmms_eval.engine.execute import execute, order_for_batching
 from lmms_eval.engine.journal import Journal
 from lmms_eval.engine.plan import Sample, plan_task
-from lmms_eval.engine.score import aggregate_task, check_names, score_sample
+from lmms_eval.engine.score import aggregate_task, check_names, combine_group, score_sample
 from lmms_eval.models import MODELS
 from lmms_eval.models.base import Model, redact
 from lmms_eval.results.schema import (
@@ -246,7 +246,7 @@ def evaluate(
 
             write_samples(run_dir, task.name, records)
     group_results = {
-        name: _combine_group(name, spec, [task_results[t] for t in members])
+        name: combine_group(name, spec, [task_results[t] for t in members])
         for name, (spec, members) in groups.items()
     }
     scoring_s = time.perf_counter() - t2
@@ -328,49 +328,3 @@ def _batch_size(config: RunConfig, model: Model) -> int:
     if caps.max_batch_size:
         size = min(size, caps.max_batch_size)
     return max(1, size)
-
-
-def _combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> TaskResult:
-    """A group's metrics from its member tasks' metrics (those every member reports)."""
-    from lmms_eval.stats import Estimate, combine
-
-    shared = set.intersection(*(set(r.metrics) for r in members)) if members else set()
-    metrics = {}
-    for key in sorted(shared):
-        ms = [r.metrics[key] for r in members]
-        if len({(m.scale, m.higher_is_better) for m in ms}) > 1:
-            continue  # different units or directions: no meaningful combination
-        ests = [
-            Estimate(
-                value=m.value if m.value is not None else float("nan"),
-                stderr=m.stderr,
-                ci_low=m.ci_low,
-                ci_high=m.ci_high,
-                n=m.n,
-                method=m.method,  # type: ignore[arg-type]
-            )
-            for m in ms
-        ]
-        est = combine(ests, [m.n for m in ms], spec.aggregate)
-        metrics[key] = MetricResult(
-            value=est.value,
-            stderr=est.stderr,
-            ci_low=est.ci_low,
-            ci_high=est.ci_high,
-            n=est.n,
-            n_errors=sum(m.n_errors for m in ms),
-            method=est.method,
-            aggregation=spec.aggregate,
-            higher_is_better=ms[0].higher_is_better,
-            scale=ms[0].scale,
-        )
-    return TaskResult(
-        name=name,
-        kind="group",
-        n_docs=sum(r.n_docs for r in members),
-        n_scored=sum(r.n_scored for r in members),
-        n_errors=sum(r.n_errors for r in members),
-        metrics=metrics,
-        subtasks=[r.name for r in members],
-        aggregate=spec.aggregate,
-    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from lmms_eval.core.errors import ConfigError, LmmsEvalError
 from lmms_eval.core.types import Response
 from lmms_eval.engine.plan import Sample
-from lmms_eval.results.schema import MetricResult
+from lmms_eval.results.schema import MetricResult, TaskResult
 from lmms_eval.scoring import AGGREGATIONS, EXTRACTORS, METRICS
-from lmms_eval.tasks.spec import ExtractorSpec, MetricSpec
+from lmms_eval.tasks.spec import ExtractorSpec, GroupSpec, MetricSpec
 from lmms_eval.tasks.task import Task
 
 
@@ -127,22 +127,80 @@ def aggregate_metric(
         bootstrap_iters=bootstrap_iters,
         seed=seed,
     )
-    k = metric.scale  # applied to the aggregate (aggregations like yes_f1 read raw per-sample codes)
+    return metric_result(
+        est,
+        n_errors=n_errors,
+        aggregation=metric.aggregation,
+        higher_is_better=metric.higher_is_better,
+        scale=metric.scale,
+        rescale=True,
+    )
+
+
+def metric_result(
+    est: Any, *, n_errors: int, aggregation: str, higher_is_better: bool, scale: float, rescale: bool
+) -> MetricResult:
+    """An Estimate as a MetricResult; ``rescale`` multiplies it by ``scale`` (the aggregate is scaled, not the
+    raw per-sample scores, so aggregations such as yes_f1 read the metric's own codes)."""
+    k = scale if rescale else 1.0
 
     def scaled(x: float | None) -> float | None:
         return None if x is None else x * k
 
+    low, high = (est.ci_low, est.ci_high) if k >= 0 else (est.ci_high, est.ci_low)
     return MetricResult(
         value=scaled(est.value),
         stderr=scaled(est.stderr),
-        ci_low=scaled(est.ci_low) if k >= 0 else scaled(est.ci_high),
-        ci_high=scaled(est.ci_high) if k >= 0 else scaled(est.ci_low),
+        ci_low=scaled(low),
+        ci_high=scaled(high),
         n=est.n,
         n_errors=n_errors,
         method=est.method,
-        aggregation=metric.aggregation,
-        higher_is_better=metric.higher_is_better,
-        scale=metric.scale,
+        aggregation=aggregation,
+        higher_is_better=higher_is_better,
+        scale=scale,
+    )
+
+
+def combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> TaskResult:
+    """A group's metrics from its member tasks' metrics: those every member reports in the same units."""
+    from lmms_eval.stats import Estimate, Method, combine
+
+    shared = set.intersection(*(set(r.metrics) for r in members)) if members else set()
+    metrics = {}
+    for key in sorted(shared):
+        ms = [r.metrics[key] for r in members]
+        if len({(m.scale, m.higher_is_better) for m in ms}) > 1:
+            continue  # different units or directions: no meaningful combination
+        ests = [
+            Estimate(
+                value=m.value if m.value is not None else float("nan"),
+                stderr=m.stderr,
+                ci_low=m.ci_low,
+                ci_high=m.ci_high,
+                n=m.n,
+                method=cast(Method, m.method),
+            )
+            for m in ms
+        ]
+        est = combine(ests, [m.n for m in ms], spec.aggregate)
+        metrics[key] = metric_result(
+            est,
+            n_errors=sum(m.n_errors for m in ms),
+            aggregation=spec.aggregate,
+            higher_is_better=ms[0].higher_is_better,
+            scale=ms[0].scale,
+            rescale=False,
+        )
+    return TaskResult(
+        name=name,
+        kind="group",
+        n_docs=sum(r.n_docs for r in members),
+        n_scored=sum(r.n_scored for r in members),
+        n_errors=sum(r.n_errors for r in members),
+        metrics=metrics,
+        subtasks=[r.name for r in members],
+        aggregate=spec.aggregate,
     )
 
 
