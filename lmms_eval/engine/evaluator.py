@@ -136,6 +136,7 @@ def evaluate(
             num_fewshot=config.num_fewshot,
             gen_kwargs=gen_kwargs,
             workers=config.prefetch_workers,
+            adjust_media=model.adjust_media,
         )
     plan_s = time.perf_counter() - t0
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from lmms_eval.core.types import GenerationConfig, MediaRef, Request, TextPart
+from lmms_eval.core.types import GenerationConfig, MediaPart, MediaRef, Request, TextPart
 from lmms_eval.tasks.task import Doc, Task
 
 KEY_VERSION = 1
@@ -99,6 +100,7 @@ def plan_task(
     num_fewshot: int | None,
     gen_kwargs: dict[str, Any],
     workers: int,
+    adjust_media: Callable[[MediaPart], None] | None = None,
 ) -> list[Sample]:
     docs = select_docs(task.docs(), limit)
     generation = task.generation(family, gen_kwargs)
@@ -107,6 +109,10 @@ def plan_task(
         Request(messages=msgs, generation=generation, task=task.name, doc_id=doc.id)
         for doc, msgs in zip(docs, renderer_msgs)
     ]
+    if adjust_media is not None:
+        for request in requests:
+            for part in request.media_parts():
+                adjust_media(part)
     errors = _hash_path_refs(requests, workers)
     prefix = key_prefix(model_identity, generation, task)
     samples = []

@@ -12,3 +12,22 @@ from lmms_eval.core.registry import Registry
 MODELS: Registry[Any] = Registry("models")
 MODELS.add_lazy("dummy", "lmms_eval.models.dummy:DummyModel")
 MODELS.add_lazy("replay", "lmms_eval.models.replay:ReplayModel")
+MODELS.add_lazy("hf", "lmms_eval.models.hf.backend:HFModel")
+# lmms-eval's model names, each the hf backend with its family preset (see models/hf/families.py)
+for _family in (
+    "qwen2_vl",
+    "qwen2_5_vl",
+    "qwen3_vl",
+    "llava_hf",
+    "llava_onevision",
+    "idefics3",
+    "smolvlm",
+    "gemma3",
+    "paligemma",
+    "internvl_hf",
+    "llama_vision",
+    "qwen2_audio",
+    "whisper",
+):
+    MODELS.add_lazy(_family, f"lmms_eval.models.hf.backend:HF_{_family}")
+MODELS.add_lazy("faster_whisper", "lmms_eval.models.faster_whisper:FasterWhisperModel")

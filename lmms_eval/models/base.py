@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lmms_eval.core.errors import ConfigError, LmmsEvalError, closest
-from lmms_eval.core.types import LoglikelihoodRequest, LoglikelihoodResponse, Request, Response
+from lmms_eval.core.types import LoglikelihoodRequest, LoglikelihoodResponse, MediaPart, Request, Response
 
 
 class Capabilities(BaseModel):
@@ -83,6 +83,10 @@ class Model(ABC):
     def generate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Response]]:
         """Yield ``(index, response)`` as responses arrive; backends with concurrency override this."""
         yield from enumerate(self.generate(requests))
+
+    def adjust_media(self, part: MediaPart) -> None:
+        """Fill in media settings the task left open (frames, pixel budget, sampling rate) before the
+        request is keyed and decoded. The default leaves parts as the task declared them."""
 
     def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[LoglikelihoodResponse]:
         raise LmmsEvalError(f"Model '{self.name}' does not support log-likelihood scoring")

@@ -212,7 +212,45 @@ def parse_number(text: str | None) -> float | None:
     return float(numbers[0]) if len(numbers) == 1 else None
 
 
-def extract_number(text: str, doc: Mapping[str, Any], *, first: bool = False) -> str | None:
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def words_to_digits(text: str) -> str:
+    """Replace the whole words zero..twenty with digits ("Seven." -> "7.")."""
+    return _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+
+
+def extract_number(
+    text: str, doc: Mapping[str, Any], *, first: bool = False, words: bool = False
+) -> str | None:
     """The last number in the text (``first=True``: the first), in canonical form.
 
     Rules: thousands separators are removed (``1,234`` -> ``1234``; a comma not followed by exactly three
@@ -221,9 +259,11 @@ def extract_number(text: str, doc: Mapping[str, Any], *, first: bool = False) ->
     negative unless it follows a letter, digit or closing bracket (``3-5`` gives 3 and 5); ``\\frac{1}{2}``,
     ``1/2`` and ``1 / 4`` are evaluated to decimals (``0.5``, ``0.25``); ``1e3`` is 1000. The result has
     no trailing zeros and no exponent (``-0.50`` -> ``-0.5``, ``2.0`` -> ``2``). Digits glued to a letter
-    (``H2O``, ``x2``) are not numbers. None when there is no number.
+    (``H2O``, ``x2``) are not numbers. None when there is no number. ``words=True`` first reads the number
+    words zero..twenty as digits (speech recognizers write "Seven." for a spoken 7).
     """
-    numbers = find_numbers(strip_think(text))
+    text = strip_think(text)
+    numbers = find_numbers(words_to_digits(text) if words else text)
     if not numbers:
         return None
     return numbers[0] if first else numbers[-1]
@@ -245,7 +285,10 @@ def _polar(text: str, positive: Sequence[str], negative: Sequence[str]) -> bool 
     leading = re.match(rf"^\W*({words})\b", clean)
     if leading:
         return leading.group(1) in positive
-    found = {w in positive for w in re.findall(rf"\b({words})\b", clean)}
+    # a negated word counts as its opposite: "the statement is not true" -> false
+    found = {
+        (w in positive) != bool(neg) for neg, w in re.findall(rf"(\bnot\s+|n't\s+)?\b({words})\b", clean)
+    }
     return found.pop() if len(found) == 1 else None
 
 
@@ -256,8 +299,8 @@ def extract_yes_no(text: str, doc: Mapping[str, Any]) -> str | None:
     1. the word after the last "answer is / answer: / answer would be / answer should be"
        ("The answer is no" -> no);
     2. a yes/no that opens the text ("Yes, there is a dog." -> yes; "No." -> no);
-    3. otherwise yes/no anywhere, if only one of the two occurs; both occurring is ambiguous -> None.
-    Negations such as "not" are not interpreted ("There is not a dog" -> None).
+    3. otherwise yes/no anywhere, if only one of the two occurs, a word right after "not" / "n't" counting
+       as its opposite ("The statement is not true." -> false); both occurring is ambiguous -> None.
     """
     found = _polar(text, ("yes",), ("no",))
     return None if found is None else ("yes" if found else "no")

@@ -121,7 +121,9 @@ class Task:
             prompt = override.prompt if override is not None and override.prompt else self.spec.prompt
             self.docs()
             assert self._loaded is not None
-            self._renderers[family] = PromptRenderer(prompt, self.name, self._loaded.media_root, self._loaded.columns)
+            self._renderers[family] = PromptRenderer(
+                prompt, self.name, self._loaded.media_root, self._loaded.columns
+            )
         return self._renderers[family]
 
     def generation(self, family: str | None = None, cli: dict[str, Any] | None = None) -> GenerationConfig:

@@ -288,3 +288,26 @@ def test_vqa_steps_separately() -> None:
     assert vqa_process_punctuation("(a)") == " a "
     assert vqa_process_digit_article("The Three  Bears") == "3 bears"
     assert vqa_process_punctuation("." * 40) == "." * 8  # at most 32 periods removed, as the official code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The statement is not true.", "false"),
+        ("This is not false, the tower has four blocks.", "true"),
+        ("It isn't true that there are two squares.", "false"),
+        ("The statement is true.", "true"),
+        ("Not true and not false.", None),
+    ],
+)
+def test_true_false_reads_negation(text: str, expected: str | None) -> None:
+    assert extract_true_false(text, {}) == expected
+
+
+def test_number_words_are_read_only_when_asked() -> None:
+    assert extract_number("Seven.", {}) is None
+    assert extract_number("Seven.", {}, words=True) == "7"
+    assert extract_number("zero", {}, words=True) == "0"
+    assert extract_number("I heard twenty one", {}, words=True) == "1"  # the last number word
+    assert extract_number("Someone said 3.", {}, words=True) == "3"
+    assert extract_number("Stone.", {}, words=True) is None  # whole words only

