@@ -115,5 +115,6 @@ def run_evaluation(args: argparse.Namespace, argv: list[str]) -> int:
             _report(exc.outcome)
         print(f"error: run failed: {exc}", file=sys.stderr)
         return 1
-    _report(outcome)
+    if outcome is not None:  # None: a data-parallel rank other than 0, whose answers rank 0 reports
+        _report(outcome)
     return 0

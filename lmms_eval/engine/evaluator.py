@@ -20,6 +20,7 @@ from typing import Any
 from lmms_eval.core.errors import ConfigError, RunFailedError
 from lmms_eval.core.types import Message, Response
 from lmms_eval.engine.config import RunConfig
+from lmms_eval.engine.distributed import DistContext
 from lmms_eval.engine.execute import execute, order_for_batching
 from lmms_eval.engine.journal import Journal
 from lmms_eval.engine.plan import Sample, plan_task
@@ -111,8 +112,19 @@ def prompt_record(messages: list[Message]) -> list[dict[str, Any]]:
 
 def evaluate(
     config: RunConfig, reporter: Reporter | None = None, command: list[str] | None = None
-) -> RunOutcome:
-    reporter = reporter or Reporter()
+) -> RunOutcome | None:
+    """Run an evaluation. Under torchrun / accelerate launch every rank calls this; rank 0 returns the
+    outcome, the other ranks return None after handing their responses to rank 0."""
+    dist = DistContext.from_env()
+    try:
+        return _evaluate(config, reporter if dist.is_main and reporter else Reporter(), command, dist)
+    finally:
+        dist.close()
+
+
+def _evaluate(
+    config: RunConfig, reporter: Reporter, command: list[str] | None, dist: DistContext
+) -> RunOutcome | None:
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     data_root = resolve_data_root(config.data_root)
@@ -144,8 +156,12 @@ def evaluate(
     journal_path = Path(config.use_cache).expanduser() if config.use_cache else output / "journal.sqlite"
     if journal_path.is_dir() or (config.use_cache and not journal_path.suffix):
         journal_path = journal_path / "journal.sqlite"
+    dist.barrier()  # every rank reads the journals before any rank writes: all compute the same pending list
+    siblings = sorted(journal_path.parent.glob(f"{journal_path.stem}*{journal_path.suffix}"))
+    if dist.enabled and not dist.is_main:  # each data-parallel rank writes its own file, all are read
+        journal_path = journal_path.with_name(f"{journal_path.stem}.rank{dist.rank}{journal_path.suffix}")
     all_samples = [s for group in samples.values() for s in group]
-    with Journal(journal_path) as journal:
+    with Journal(journal_path, read_also=siblings) as journal:
         for s in all_samples:
             if s.plan_error:
                 journal.record(
@@ -156,11 +172,13 @@ def evaluate(
         pending_map = {
             s.request.key: s.request for s in all_samples if not s.plan_error and s.request.key not in done
         }
-        pending = order_for_batching(list(pending_map.values()))
+        dist.barrier()
+        pending = dist.shard(order_for_batching(list(pending_map.values())))
         batch_size = _batch_size(config, model)
+        share = f" ({len(pending)} on this rank of {dist.world_size})" if dist.enabled else ""
         reporter.stage(
             f"{len(set(keys))} unique requests: {len(done)} already in the journal "
-            f"({journal_path}), {len(pending)} to send (batch size {batch_size})"
+            f"({journal_path}), {len(pending_map)} to send{share} (batch size {batch_size})"
         )
         t1 = time.perf_counter()
         with reporter.progress(len(pending), f"{config.model}") as tick:
@@ -169,8 +187,12 @@ def evaluate(
             )
         model.close()
         model_s = time.perf_counter() - t1
-        # this run's responses are in memory; earlier ones come from the journal
-        fresh = stats.responses
+        # this run's responses are in memory (all ranks' gathered on rank 0); earlier ones come from the journals
+        gathered = dist.gather_to_main((stats.responses, stats.sent, stats.failed))
+        if gathered is None:
+            return None
+        fresh = {k: r for part in gathered for k, r in part[0].items()}
+        stats.sent, stats.failed = sum(p[1] for p in gathered), sum(p[2] for p in gathered)
         stored = journal.fetch(s.request.key for s in all_samples if s.request.key not in fresh)
         counts = journal.attempts(fresh)
         stored.update({k: (r, counts.get(k, 1)) for k, r in fresh.items()})

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from lmms_eval.core.types import Response
 
@@ -41,7 +42,10 @@ _UPSERT = """INSERT INTO responses (key, task, doc_id, model, ok, response, atte
 
 
 class Journal:
-    def __init__(self, path: Path) -> None:
+    """Writes to ``path``; reads from ``path`` and from every file in ``read_also`` (other ranks' journals),
+    a success in any of them counting as done."""
+
+    def __init__(self, path: Path, read_also: Iterable[Path] = ()) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -52,28 +56,22 @@ class Journal:
         self._db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(JOURNAL_SCHEMA_VERSION),)
         )
+        self._readers = [self._db] + [
+            sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=60, check_same_thread=False)
+            for p in read_also
+            if p.exists() and p.resolve() != path.resolve()
+        ]
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            for db in self._readers:
+                db.close()
 
     def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def done_keys(self, keys: Iterable[str]) -> set[str]:
-        """The subset of ``keys`` that already have a successful response."""
-        wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
-        with self._lock:
-            for i in range(0, len(wanted), 900):
-                chunk = wanted[i : i + 900]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key FROM responses WHERE ok=1 AND key IN ({marks})", chunk)
-                found.update(r[0] for r in rows)
-        return found
 
     def record(self, key: str, task: str, doc_id: str, model: str, response: Response) -> None:
         """Commit one response. A success replaces an earlier error; an error never replaces a success."""
@@ -95,35 +93,47 @@ class Journal:
                 raise
             self._db.execute("COMMIT")
 
-    def attempts(self, keys: Iterable[str]) -> dict[str, int]:
-        """How many responses were recorded for each key (retries included)."""
-        return dict(self._select("SELECT key, attempts FROM responses WHERE key IN ({})", keys))
-
-    def _select(self, sql: str, keys: Iterable[str]) -> list[tuple[str, int]]:
+    def _select(self, columns: str, keys: Iterable[str]) -> list[tuple[Any, ...]]:
+        """Rows ``(key, ok, *columns)`` for ``keys`` from every readable journal, in chunks of 900."""
         wanted = list(dict.fromkeys(keys))
-        rows: list[tuple[str, int]] = []
+        rows: list[tuple[Any, ...]] = []
         with self._lock:
-            for i in range(0, len(wanted), 900):
-                chunk = wanted[i : i + 900]
-                rows.extend(self._db.execute(sql.format(",".join("?" * len(chunk))), chunk))
+            for db in self._readers:
+                for i in range(0, len(wanted), 900):
+                    chunk = wanted[i : i + 900]
+                    marks = ",".join("?" * len(chunk))
+                    rows.extend(
+                        db.execute(f"SELECT key, ok, {columns} FROM responses WHERE key IN ({marks})", chunk)
+                    )
         return rows
 
-    def fetch(self, keys: Iterable[str]) -> dict[str, tuple[Response, int]]:
-        """Stored responses (and attempt counts) for ``keys``."""
-        wanted = list(dict.fromkeys(keys))
-        out: dict[str, tuple[Response, int]] = {}
-        with self._lock:
-            for i in range(0, len(wanted), 900):
-                chunk = wanted[i : i + 900]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, response, attempts FROM responses WHERE key IN ({marks})", chunk
-                )
-                for key, blob, attempts in rows:
-                    out[key] = (Response.model_validate_json(blob), attempts)
+    def done_keys(self, keys: Iterable[str]) -> set[str]:
+        """The subset of ``keys`` that already have a successful response."""
+        return {key for key, ok, _ in self._select("1", keys) if ok}
+
+    def attempts(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many responses were recorded for each key (retries included, summed over journals)."""
+        out: dict[str, int] = {}
+        for key, _, n in self._select("attempts", keys):
+            out[key] = out.get(key, 0) + int(n)
         return out
+
+    def fetch(self, keys: Iterable[str]) -> dict[str, tuple[Response, int]]:
+        """Stored responses (and attempt counts) for ``keys``; a success wins over an error."""
+        best: dict[str, tuple[int, str]] = {}
+        counts: dict[str, int] = {}
+        for key, ok, blob, n in self._select("response, attempts", keys):
+            counts[key] = counts.get(key, 0) + int(n)
+            if key not in best or ok > best[key][0]:
+                best[key] = (ok, blob)
+        return {key: (Response.model_validate_json(blob), counts[key]) for key, (_, blob) in best.items()}
 
     def db_mode(self) -> str:
         """The SQLite journal mode in force ('wal')."""
         with self._lock:
             return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def journal_files(folder: Path) -> list[Path]:
+    """Every journal in ``folder``: the main one and the per-rank ones of data-parallel runs."""
+    return sorted(folder.glob("journal*.sqlite"))

@@ -340,9 +340,12 @@ def _generic_family(config: Any) -> Family:
 
 
 def _pick_device(device: str, torch: Any) -> str:
+    """``auto``: this process's GPU (LOCAL_RANK under torchrun / accelerate launch), else the CPU."""
     if device != "auto":
         return device
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    import os
+
+    return f"cuda:{os.environ.get('LOCAL_RANK', '0')}" if torch.cuda.is_available() else "cpu"
 
 
 def _dtype(name: str, device: str, torch: Any) -> Any:
