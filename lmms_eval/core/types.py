@@ -122,6 +122,8 @@ class Request(_Strict):
 
     messages: list[Message]
     generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    #: when set, the model scores each choice as the assistant's answer (log-likelihood) instead of generating
+    choices: list[str] = Field(default_factory=list)
     task: str = ""
     doc_id: str = ""
     key: str = ""
@@ -153,6 +155,7 @@ class Response(_Strict):
     usage: Usage = Field(default_factory=Usage)
     latency_s: float | None = None
     finish_reason: str | None = None
+    #: for choice scoring: the summed log-probability of each choice, in order (``text`` is the best one)
     logprobs: list[float] | None = None
 
     @model_validator(mode="after")

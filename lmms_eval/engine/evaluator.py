@@ -133,6 +133,10 @@ def _evaluate(
     tasks, groups = load_tasks(config, data_root)
     for task in tasks:
         check_names(task, family)
+        if task.spec.output_type == "choice_loglikelihood" and not model.capabilities.loglikelihood:
+            raise ConfigError(
+                f"Task '{task.name}' scores choices by log-likelihood; model '{config.model}' cannot"
+            )
 
     reporter.stage(f"Planning {len(tasks)} task(s) for model '{config.model}' (data root: {data_root})")
     identity = model.identity()

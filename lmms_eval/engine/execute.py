@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -148,23 +148,36 @@ def _call_model(
     stats: ExecStats,
     tick: Callable[[], None],
 ) -> None:
+    """Generate for plain requests, score choices for the others; every request gets exactly one record."""
     start = time.perf_counter()
-    answered: set[int] = set()
     stats.sent += len(ready)
     try:
-        for i, response in model.generate_stream(ready):
-            answered.add(i)
-            record(ready[i], response)
-            tick()
-        for i, request in enumerate(ready):
-            if i not in answered:
-                record(
-                    request, Response.failure(f"model '{model.name}' returned no response for this request")
-                )
-    except Exception as exc:  # a backend crash fails this batch's requests, recorded with the reason
-        reason = f"model error: {type(exc).__name__}: {exc}"
-        for i, request in enumerate(ready):
-            if i not in answered:
-                record(request, Response.failure(reason))
+        choice = [r for r in ready if r.choices]
+        plain = [r for r in ready if not r.choices]
+        if choice:
+            _answer_all(model, choice, lambda: enumerate(model.score_choices(choice)), record, tick)
+        if plain:
+            _answer_all(model, plain, lambda: model.generate_stream(plain), record, tick)
     finally:
         stats.model_seconds += time.perf_counter() - start
+
+
+def _answer_all(
+    model: Model,
+    requests: list[Request],
+    call: Callable[[], Iterable[tuple[int, Response]]],
+    record: Callable[[Request, Response], None],
+    tick: Callable[[], None],
+) -> None:
+    answered: set[int] = set()
+    try:
+        for i, response in call():
+            answered.add(i)
+            record(requests[i], response)
+            tick()
+        missing: str = f"model '{model.name}' returned no response for this request"
+    except Exception as exc:  # a backend crash fails these requests, recorded with the reason
+        missing = f"model error: {type(exc).__name__}: {exc}"
+    for i, request in enumerate(requests):
+        if i not in answered:
+            record(request, Response.failure(missing))

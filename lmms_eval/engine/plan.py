@@ -88,6 +88,8 @@ def cache_key(prefix: bytes, request: Request) -> str:
             data = body.encode()
             digest.update(f"\x01{p.type}:{len(data)}:".encode())
             digest.update(data)
+    if request.choices:
+        digest.update(("\x02" + json.dumps(request.choices)).encode())
     return digest.hexdigest()
 
 
@@ -106,7 +108,9 @@ def plan_task(
     generation = task.generation(family, gen_kwargs)
     renderer_msgs = [task.messages(doc, family, num_fewshot) for doc in docs]
     requests = [
-        Request(messages=msgs, generation=generation, task=task.name, doc_id=doc.id)
+        Request(
+            messages=msgs, generation=generation, task=task.name, doc_id=doc.id, choices=task.choices(doc)
+        )
         for doc, msgs in zip(docs, renderer_msgs)
     ]
     if adjust_media is not None:

@@ -84,6 +84,11 @@ class Model(ABC):
         """Yield ``(index, response)`` as responses arrive; backends with concurrency override this."""
         yield from enumerate(self.generate(requests))
 
+    def score_choices(self, requests: Sequence[Request]) -> list[Response]:
+        """For requests with ``choices``: each choice's summed log-probability as the assistant's reply
+        (``Response.logprobs``, in order) and the most likely choice as ``Response.text``."""
+        raise LmmsEvalError(f"Model '{self.name}' cannot score choices by log-likelihood")
+
     def adjust_media(self, part: MediaPart) -> None:
         """Fill in media settings the task left open (frames, pixel budget, sampling rate) before the
         request is keyed and decoded. The default leaves parts as the task declared them."""

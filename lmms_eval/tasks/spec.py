@@ -188,6 +188,9 @@ class TaskSpec(_Strict):
     process_docs: str | None = None
     prompt: PromptSpec
     target: str
+    output_type: Literal["generate", "choice_loglikelihood"] = "generate"
+    #: choice_loglikelihood: a column holding the options ("{{ options }}") or a list of templates
+    choices: str | list[str] | None = None
     fewshot: FewshotSpec | None = None
     generation: dict[str, Any] = Field(default_factory=dict)
     extractor: list[ExtractorSpec] = Field(default_factory=lambda: [ExtractorSpec(name="identity")])
@@ -215,6 +218,14 @@ class TaskSpec(_Strict):
 
         GenerationConfig.model_validate(value)
         return value
+
+    @model_validator(mode="after")
+    def _choices_for_loglikelihood(self) -> TaskSpec:
+        if self.output_type == "choice_loglikelihood" and not self.choices:
+            raise ValueError(
+                "output_type choice_loglikelihood needs 'choices:' (a template giving the list of options)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique_metric_keys(self) -> TaskSpec:

@@ -144,6 +144,24 @@ class Task:
             return ex if isinstance(ex, list) else [ex]
         return self.spec.extractor
 
+    def choices(self, doc: Doc) -> list[str]:
+        """The options scored by log-likelihood (``output_type: choice_loglikelihood``); [] otherwise."""
+        if self.spec.output_type != "choice_loglikelihood" or not self.spec.choices:
+            return []
+        if isinstance(self.spec.choices, list):
+            value: Any = [render_template(c, doc.data, self.name, self.columns) for c in self.spec.choices]
+        else:
+            value = render_value(self.spec.choices, doc.data, self.name, self.columns)
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, (str, int, float)) for v in value)
+        ):
+            raise DataError(
+                f"Task '{self.name}', doc '{doc.id}': choices must render to a non-empty list, got {value!r}"
+            )
+        return [str(v) for v in value]
+
     def target(self, doc: Doc) -> Any:
         return render_value(self.spec.target, doc.data, self.name, self.columns)
 

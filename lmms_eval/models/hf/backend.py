@@ -53,7 +53,10 @@ class HFModel(Model):
     name = "hf"
     Args = HFArgs
     capabilities: ClassVar[Capabilities] = Capabilities(
-        modalities=frozenset({"text", "image", "video", "audio"}), batching=True, default_batch_size=8
+        modalities=frozenset({"text", "image", "video", "audio"}),
+        batching=True,
+        default_batch_size=8,
+        loglikelihood=True,
     )
     runtime_args = frozenset({"device", "device_map", "attn_implementation"})
     default_family: ClassVar[str | None] = None
@@ -167,6 +170,51 @@ class HFModel(Model):
             )
         return None
 
+    def score_choices(self, requests: Sequence[Request]) -> list[Response]:
+        """Each choice's summed log-probability as the assistant's reply, given the prompt and its media."""
+        out = []
+        for r in requests:
+            problem = self._unsupported(r) or (
+                "hf: a speech model cannot score choices" if self.fam.kind == "speech_seq2seq" else None
+            )
+            if problem:
+                out.append(Response.failure(problem))
+                continue
+            start = time.perf_counter()
+            logprobs = self._choice_logprobs(r)
+            best = max(range(len(logprobs)), key=logprobs.__getitem__)
+            out.append(
+                Response(
+                    text=r.choices[best],
+                    logprobs=logprobs,
+                    latency_s=time.perf_counter() - start,
+                    finish_reason="choice",
+                )
+            )
+        return out
+
+    def _choice_logprobs(self, r: Request) -> list[float]:
+        """One forward pass over prompt+choice for every choice (left-padded); a choice's tokens are the
+        last ``len(prompt+choice) - len(prompt)`` positions of its row."""
+        torch = self._torch
+        base = r.model_copy(update={"choices": []})
+        prompt_inputs = self._inputs([base])
+        n_prompt = int(prompt_inputs["attention_mask"][0].sum())
+        batch = self._inputs([base] * len(r.choices), suffixes=r.choices)
+        with torch.inference_mode():
+            logits = self.model(**batch).logits.float()
+        logp = torch.log_softmax(logits[:, :-1], dim=-1)
+        ids, mask = batch["input_ids"], batch["attention_mask"]
+        scores = []
+        for i in range(len(r.choices)):
+            k = int(mask[i].sum()) - n_prompt
+            if k <= 0:
+                raise ValueError(f"choice {r.choices[i]!r} adds no tokens to the prompt")
+            targets = ids[i, -k:]
+            token_logp = logp[i, -k:].gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+            scores.append(float(token_logp.sum()))
+        return scores
+
     def _generate_split(self, batch: list[Request]) -> list[Response]:
         """One generate call; on CUDA out-of-memory, halve the batch and retry."""
         torch = self._torch
@@ -216,18 +264,22 @@ class HFModel(Model):
             )
         return responses
 
-    def _inputs(self, batch: list[Request]) -> Any:
+    def _inputs(self, batch: list[Request], suffixes: Sequence[str] | None = None) -> Any:
+        """Processor inputs for a batch; ``suffixes`` are appended to each rendered prompt (choice scoring)."""
         fam = self.fam
         if fam.kind == "speech_seq2seq":
-            audios = [_first_audio(r) for r in batch]
+            clips = [_first_audio(r) for r in batch]
             feats = self.processor(
-                audio=[a.samples for a in audios], sampling_rate=audios[0].sampling_rate, return_tensors="pt"
+                audio=[c.samples for c in clips], sampling_rate=clips[0].sampling_rate, return_tensors="pt"
             )
             return feats.to(self.device)
-        texts, images, videos, audios = [], [], [], []
+        texts: list[str] = []
+        images: list[Any] = []
+        videos: list[Any] = []
+        audios: list[Any] = []
         for r in batch:
             conv, imgs, vids, auds = self._conversation(r)
-            texts.append(self._render(conv, r))
+            texts.append(self._render(conv, r) + (suffixes[len(texts)] if suffixes else ""))
             if fam.nested_images:
                 images.append(imgs)
             else:

@@ -62,3 +62,39 @@ def test_text_model_refuses_images_unless_ignore_media(tmp_path: Path) -> None:
     results = info.value.outcome.results  # type: ignore[attr-defined]
     assert results.results["nlvr_dev"].n_errors == 2
     assert "does not take image input" in results.errors[0].reason
+
+
+def test_smollm2_scores_choices_by_loglikelihood(tmp_path: Path) -> None:
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    rows = [
+        {
+            "id": "fr",
+            "q": "What is the capital of France?",
+            "options": ["London", "Paris", "Madrid"],
+            "a": "Paris",
+        },
+        {
+            "id": "jp",
+            "q": "What is the capital of Japan?",
+            "options": ["Tokyo", "Rome", "Cairo"],
+            "a": "Tokyo",
+        },
+    ]
+    (tasks / "cap_mc.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tasks / "cap_mc.yaml").write_text(
+        "task: cap_mc\ndataset: {local: {path: ./cap_mc.jsonl}}\ndoc_id: id\nprompt: {user: ['{{ q }}']}\n"
+        "output_type: choice_loglikelihood\nchoices: '{{ options }}'\n"
+        "target: '{{ a }}'\nmetrics: [accuracy]\n"
+    )
+    config = RunConfig(
+        model="hf",
+        model_args=ARGS,
+        tasks=["cap_mc"],
+        include_path=[str(tasks)],
+        output_path=str(tmp_path / "out"),
+    )
+    outcome = evaluate(config)
+    assert outcome is not None
+    answers = {s.doc_id: s.response for s in read_samples(outcome.run_dir / "samples_cap_mc.jsonl")}
+    assert answers == {"fr": "Paris", "jp": "Tokyo"}
