@@ -160,12 +160,15 @@ def _evaluate(
     journal_path = Path(config.use_cache).expanduser() if config.use_cache else output / "journal.sqlite"
     if journal_path.is_dir() or (config.use_cache and not journal_path.suffix):
         journal_path = journal_path / "journal.sqlite"
-    dist.barrier()  # every rank reads the journals before any rank writes: all compute the same pending list
-    siblings = sorted(journal_path.parent.glob(f"{journal_path.stem}*{journal_path.suffix}"))
+    main_journal = journal_path
     if dist.enabled and not dist.is_main:  # each data-parallel rank writes its own file, all are read
         journal_path = journal_path.with_name(f"{journal_path.stem}.rank{dist.rank}{journal_path.suffix}")
     all_samples = [s for group in samples.values() for s in group]
-    with Journal(journal_path, read_also=siblings) as journal:
+    with Journal(journal_path) as journal:
+        # every rank's journal now exists with its tables, and no rank has answered anything yet: all ranks
+        # read the same state and so compute the same pending list
+        dist.barrier()
+        journal.add_readers(sorted(main_journal.parent.glob(f"{main_journal.stem}*{main_journal.suffix}")))
         for s in all_samples:
             if s.plan_error:
                 journal.record(

@@ -56,11 +56,18 @@ class Journal:
         self._db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(JOURNAL_SCHEMA_VERSION),)
         )
-        self._readers = [self._db] + [
-            sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=60, check_same_thread=False)
-            for p in read_also
-            if p.exists() and p.resolve() != path.resolve()
-        ]
+        self._readers = [self._db]
+        self.add_readers(read_also)
+
+    def add_readers(self, paths: Iterable[Path]) -> None:
+        """Also read these journal files (other ranks'); the own file and missing files are skipped."""
+        known = {self.path.resolve()}
+        for p in paths:
+            if p.exists() and p.resolve() not in known:
+                known.add(p.resolve())
+                self._readers.append(
+                    sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=60, check_same_thread=False)
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -102,9 +109,13 @@ class Journal:
                 for i in range(0, len(wanted), 900):
                     chunk = wanted[i : i + 900]
                     marks = ",".join("?" * len(chunk))
-                    rows.extend(
-                        db.execute(f"SELECT key, ok, {columns} FROM responses WHERE key IN ({marks})", chunk)
-                    )
+                    sql = f"SELECT key, ok, {columns} FROM responses WHERE key IN ({marks})"
+                    try:
+                        rows.extend(db.execute(sql, chunk))
+                    except sqlite3.OperationalError as exc:  # another process's journal not initialised yet
+                        if "no such table" not in str(exc):
+                            raise
+                        break
         return rows
 
     def done_keys(self, keys: Iterable[str]) -> set[str]:
