@@ -137,17 +137,7 @@ def build_tiny(family: str, reinit: bool) -> Path:
         shutil.rmtree(out)
     tiny_models.FAMILIES[family](out)
     if reinit:
-        import torch
-        import transformers
-
-        cls = getattr(transformers, tiny_models.AUTO_MODEL_CLASS[family])
-        model = cls.from_pretrained(out)
-        gen = torch.Generator().manual_seed(REINIT_SEED)
-        with torch.no_grad():
-            for _, p in sorted(model.named_parameters()):
-                if p.dim() >= 2:
-                    p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float32).to(p.dtype) * REINIT_STD)
-        model.save_pretrained(out)
+        tiny_models.redraw_weights(out, family, std=REINIT_STD, seed=REINIT_SEED)
     marker.write_text(json.dumps(want))
     return out
 

@@ -10,7 +10,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("torchvision")
 
 from tiny_models import FAMILIES as BUILDERS  # noqa: E402
-from tiny_models import MODALITIES  # noqa: E402
+from tiny_models import MODALITIES, redraw_weights  # noqa: E402
 
 from lmms_eval.engine.config import RunConfig  # noqa: E402
 from lmms_eval.engine.evaluator import evaluate  # noqa: E402
@@ -59,13 +59,16 @@ def test_alias_runs_a_real_task_end_to_end(family: str, tiny_model, tmp_path: Pa
         assert all(isinstance(r, str) for r in responses.values())
 
 
-@pytest.mark.parametrize("family", ["qwen2_vl", "llava_hf", "idefics3", "gemma3"])
+# gemma3's tiny model decodes to empty strings for every prompt (even with redrawn weights), so a
+# comparison of its outputs would check nothing; it is covered by the end-to-end test only
+@pytest.mark.parametrize("family", ["qwen2_vl", "llava_hf", "idefics3", "smolvlm"])
 def test_greedy_batch_of_one_equals_batch_of_four(family: str, tiny_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     if family not in BUILDERS:
         pytest.skip(f"no tiny {family}")
-    model_dir = tiny_model(family)
+    model_dir = redraw_weights(BUILDERS[family](tmp_path / "model"), family)
     one = _run(family, model_dir, "nlvr_dev", tmp_path / "b1", batch_size=1, limit=8)
     four = _run(family, model_dir, "nlvr_dev", tmp_path / "b4", batch_size=4, limit=8)
+    assert len(set(one.values())) > 1, "answers must differ between docs for the comparison to mean anything"
     assert one == four
 
 

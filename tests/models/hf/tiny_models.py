@@ -1186,3 +1186,22 @@ AUTO_MODEL_CLASS: dict[str, str] = {
     "qwen2_audio": "AutoModelForMultimodalLM",  # Qwen2AudioForConditionalGeneration
     "whisper": "AutoModelForSpeechSeq2Seq",  # WhisperForConditionalGeneration
 }
+
+
+def redraw_weights(model_dir: Path, family: str, std: float = 0.2, seed: int = 0) -> Path:
+    """Redraw every weight matrix of a built tiny model from N(0, std) (seeded) and save it back.
+
+    The stock tiny weights make most families answer the same string for every prompt, which would let a
+    comparison of outputs (batch 1 vs N, 1 process vs 2) pass without checking anything; redrawn weights
+    give a different answer for most docs while keeping shapes and compute unchanged."""
+    import torch
+    import transformers
+
+    model = getattr(transformers, AUTO_MODEL_CLASS[family]).from_pretrained(model_dir)
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for _, p in sorted(model.named_parameters()):
+            if p.dim() >= 2:
+                p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float32).to(p.dtype) * std)
+    model.save_pretrained(model_dir)
+    return model_dir
