@@ -25,20 +25,51 @@ class ConsoleReporter(Reporter):
             print(f"[lmms-eval] {message}", file=sys.stderr)
 
     @contextmanager
-    def progress(self, total: int, description: str) -> Iterator[Callable[[int], None]]:
+    def progress(
+        self, total: int, description: str, status: Callable[[], dict[str, str] | None] | None = None
+    ) -> Iterator[Callable[[int], None]]:
         if total == 0 or self.quiet:
             yield lambda n: None
             return
+        import threading
+
         from tqdm import tqdm
 
         with tqdm(
             total=total, desc=description, unit="req", file=sys.stderr, mininterval=0.5, dynamic_ncols=True
         ) as bar:
+            lock = threading.Lock()
+
+            def show_status() -> None:
+                fields = status() if status is not None else None
+                if fields:
+                    bar.set_postfix_str(", ".join(f"{k} {v}" for k, v in fields.items()), refresh=False)
 
             def tick(n: int) -> None:
-                bar.update(n)
+                with lock:
+                    show_status()
+                    bar.update(n)
 
-            yield tick
+            stop = threading.Event()
+
+            def refresh() -> None:  # keeps in-flight/retry counts live while no answer arrives
+                while not stop.wait(1.0):
+                    with lock:
+                        show_status()
+                        bar.refresh()
+
+            watcher = None
+            if status is not None and status() is not None:
+                watcher = threading.Thread(target=refresh, name="progress", daemon=True)
+                watcher.start()
+            try:
+                yield tick
+            finally:
+                stop.set()
+                if watcher is not None:
+                    watcher.join()
+                with lock:
+                    show_status()
 
 
 def _config_file(path: str) -> dict[str, Any]:

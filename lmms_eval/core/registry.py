@@ -36,6 +36,20 @@ def import_dotted(path: str, what: str = "object") -> Any:
         raise ConfigError(f"Module '{module_name}' has no attribute '{attr}' (for {what} '{path}').") from exc
 
 
+_ENTRY_POINTS: Any = None
+
+
+def _plugin_entry_points(group: str) -> list[tuple[str, str]]:
+    """``(name, module:attr)`` of the installed entry points in ``group``. The installed distributions are
+    scanned once per process; each ``entry_points(group=...)`` call would scan them all again."""
+    global _ENTRY_POINTS
+    if _ENTRY_POINTS is None:
+        from importlib.metadata import entry_points
+
+        _ENTRY_POINTS = entry_points()
+    return [(ep.name, ep.value) for ep in _ENTRY_POINTS.select(group=group)]
+
+
 class Registry(Generic[T]):
     """A lazy name -> object registry of one kind (``models``, ``metrics``, ...)."""
 
@@ -61,10 +75,8 @@ class Registry(Generic[T]):
         if self._entry_points_read:
             return
         self._entry_points_read = True
-        from importlib.metadata import entry_points
-
-        for ep in entry_points(group=f"lmms_eval.{self.kind}"):
-            self._lazy.setdefault(ep.name, ep.value)
+        for ep_name, value in _plugin_entry_points(f"lmms_eval.{self.kind}"):
+            self._lazy.setdefault(ep_name, value)
 
     def names(self) -> list[str]:
         self._read_entry_points()
@@ -81,7 +93,8 @@ class Registry(Generic[T]):
     def get(self, name: str) -> T:
         if name in self._loaded:
             return self._loaded[name]
-        self._read_entry_points()
+        if name not in self._lazy:  # built-ins first: plugins are only looked up for names we lack
+            self._read_entry_points()
         if name not in self._lazy:
             raise UnknownNameError(self.kind.rstrip("s"), name, self.names())
         obj: T = import_dotted(self._lazy[name], f"{self.kind} entry")

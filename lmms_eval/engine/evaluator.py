@@ -51,7 +51,11 @@ class Reporter:
         pass
 
     @contextmanager
-    def progress(self, total: int, description: str) -> Iterator[Callable[[int], None]]:
+    def progress(
+        self, total: int, description: str, status: Callable[[], dict[str, str] | None] | None = None
+    ) -> Iterator[Callable[[int], None]]:
+        """A ``tick(n)`` callback for ``n`` more finished requests; ``status`` gives live backend counters
+        (in flight, retries, errors, tokens/s) to show beside the bar."""
         yield lambda n: None
 
 
@@ -181,14 +185,15 @@ def _evaluate(
         }
         dist.barrier()
         pending = dist.shard(order_for_batching(list(pending_map.values())))
-        batch_size = _batch_size(config, model)
+        batch_size = _batch_size(config, model, len(pending))
         share = f" ({len(pending)} on this rank of {dist.world_size})" if dist.enabled else ""
+        how = "streamed" if model.capabilities.streaming else f"batch size {batch_size}"
         reporter.stage(
             f"{len(set(keys))} unique requests: {len(done)} already in the journal "
-            f"({journal_path}), {len(pending_map)} to send{share} (batch size {batch_size})"
+            f"({journal_path}), {len(pending_map)} to send{share} ({how})"
         )
         t1 = time.perf_counter()
-        with reporter.progress(len(pending), f"{config.model}") as tick:
+        with reporter.progress(len(pending), f"{config.model}", model.live_status) as tick:
             stats = execute(
                 model, pending, journal, batch_size=batch_size, workers=config.prefetch_workers, on_done=tick
             )
@@ -352,8 +357,10 @@ def _reason_class(error: str) -> str:
     return re.sub(r"\d+", "N", text)[:200]
 
 
-def _batch_size(config: RunConfig, model: Model) -> int:
+def _batch_size(config: RunConfig, model: Model, pending: int) -> int:
     caps = model.capabilities
+    if caps.streaming and config.batch_size == "auto":  # batches would idle slots at each boundary
+        return max(1, pending)
     size = caps.default_batch_size if config.batch_size == "auto" else int(config.batch_size)
     if caps.max_batch_size:
         size = min(size, caps.max_batch_size)

@@ -31,3 +31,4 @@ for _family in (
 ):
     MODELS.add_lazy(_family, f"lmms_eval.models.hf.backend:HF_{_family}")
 MODELS.add_lazy("faster_whisper", "lmms_eval.models.faster_whisper:FasterWhisperModel")
+MODELS.add_lazy("openai_compat", "lmms_eval.models.openai_compat:OpenAICompatModel")

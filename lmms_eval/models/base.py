@@ -23,6 +23,9 @@ class Capabilities(BaseModel):
     default_batch_size: int = 1
     max_batch_size: int | None = None
     concurrency: int = 1
+    #: the backend takes every pending request at once (``generate_stream``) and keeps its own number in
+    #: flight (remote APIs); the engine then does not cut them into batches
+    streaming: bool = False
     loglikelihood: bool = False
     needs_decoded_media: bool = True
 
@@ -79,6 +82,10 @@ class Model(ABC):
     @abstractmethod
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         """One Response per Request, same order. A failed request is ``Response.failure(reason)``."""
+
+    def live_status(self) -> dict[str, str] | None:
+        """Live counters shown beside the progress bar (in flight, retries, ...), or None."""
+        return None
 
     def generate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Response]]:
         """Yield ``(index, response)`` as responses arrive; backends with concurrency override this."""

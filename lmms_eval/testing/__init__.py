@@ -1,0 +1,1 @@
+"""Tools for testing evaluations without a real model: a fault-injecting OpenAI-compatible server."""
