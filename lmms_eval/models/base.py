@@ -107,7 +107,28 @@ class Model(ABC):
         """Release resources (servers, GPU memory)."""
 
 
+_SECRET_WORDS = ("key", "token", "secret", "password", "auth")
+
+
+def _secret(name: str) -> bool:
+    return any(w in name.lower() for w in _SECRET_WORDS) and not name.lower().endswith("_env")
+
+
 def redact(args: dict[str, Any]) -> dict[str, Any]:
-    """Model args with anything that looks like a secret replaced by '***'."""
-    secret_words = ("key", "token", "secret", "password", "auth")
-    return {k: ("***" if any(w in k.lower() for w in secret_words) and v else v) for k, v in args.items()}
+    """Model args with anything that looks like a secret replaced by '***' (``api_key_env``, which names
+    an environment variable, is kept)."""
+    return {k: ("***" if _secret(k) and v else v) for k, v in args.items()}
+
+
+def redact_command(argv: list[str]) -> list[str]:
+    """A command line with the values of secret-looking ``key=value`` pairs replaced by '***'."""
+    out = []
+    for arg in argv:
+        if "=" in arg:
+            pairs = []
+            for item in arg.split(","):
+                name, sep, value = item.partition("=")
+                pairs.append(f"{name}=***" if sep and value and _secret(name.lstrip("-")) else item)
+            arg = ",".join(pairs)
+        out.append(arg)
+    return out

@@ -69,6 +69,8 @@ class Counters:
     attempts: Counter[str] = field(default_factory=Counter)
     answers: Counter[str] = field(default_factory=Counter)
     parts: Counter[str] = field(default_factory=Counter)
+    #: requests that carried an API key header (Authorization, x-api-key or x-goog-api-key)
+    authorized: int = 0
     in_flight: int = 0
     peak_in_flight: int = 0
     first_request: float | None = None
@@ -88,6 +90,7 @@ class Counters:
             "answers": dict(self.answers),
             "parts": dict(self.parts),
             "peak_in_flight": self.peak_in_flight,
+            "authorized": self.authorized,
             "first_request": self.first_request,
             "last_answer": self.last_answer,
             "span_s": span,
@@ -240,6 +243,10 @@ class FaultServer:
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self.stop())
+            pending = asyncio.all_tasks(loop)
+            for task in pending:  # answers still sleeping (slow faults): cancel, do not leak
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
         self._loop = loop
@@ -294,6 +301,7 @@ class _HTTPProtocol(asyncio.Protocol):
         self.url = b""
         self.body: list[bytes] = []
         self.previous: asyncio.Task[None] | None = None
+        self.authorized = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
@@ -313,7 +321,11 @@ class _HTTPProtocol(asyncio.Protocol):
 
     # httptools callbacks
     def on_message_begin(self) -> None:
-        self.url, self.body = b"", []
+        self.url, self.body, self.authorized = b"", [], False
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() in _KEY_HEADERS and value.strip():
+            self.authorized = True
 
     def on_url(self, url: bytes) -> None:
         self.url += url
@@ -325,6 +337,8 @@ class _HTTPProtocol(asyncio.Protocol):
         method = self.parser.get_method()
         keep_alive = self.parser.should_keep_alive()
         path = self.url.split(b"?", 1)[0].decode("latin-1")
+        if self.authorized:
+            self.server.counters.authorized += 1
         work = self.server.handle(method, path, b"".join(self.body))
         self.previous = asyncio.get_running_loop().create_task(self._answer(work, keep_alive, self.previous))
 
@@ -342,13 +356,14 @@ class _HTTPProtocol(asyncio.Protocol):
             self.transport.close()
 
 
+_KEY_HEADERS = {b"authorization", b"x-api-key", b"x-goog-api-key"}
 _GEMINI_PATH = re.compile(r"^/(?:v1|v1beta|v1alpha)/models/([^/:]+):generateContent$")
 
 
 def _protocol_for(path: str) -> str | None:
-    if path.endswith("/chat/completions"):
+    if path in ("/v1/chat/completions", "/chat/completions"):
         return "openai"
-    if path.endswith("/messages"):
+    if path == "/v1/messages":
         return "anthropic"
     if _GEMINI_PATH.match(path):
         return "gemini"

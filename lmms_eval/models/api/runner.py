@@ -96,6 +96,12 @@ class APIModel(Model):
     def __init__(self, args: ModelArgs) -> None:
         super().__init__(args)
         assert isinstance(args, APIArgs)
+        try:
+            import tenacity  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                f"Model '{self.name}' needs the API extras: pip install 'lmms_eval[api]'"
+            ) from None
         self.api_args = args
         if args.min_concurrent > args.num_concurrent:
             raise ConfigError(
