@@ -78,36 +78,40 @@ def execute(
         else:
             stats.failed += 1
 
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
-        queue: deque[list[Future[str | None]]] = deque()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
+            queue: deque[list[Future[str | None]]] = deque()
 
-        def submit(index: int) -> None:
-            if index < len(batches):
-                queue.append(
-                    [
-                        pool.submit(decode_request, r) if decode and r.media_parts() else _DONE
-                        for r in batches[index]
-                    ]
-                )
+            def submit(index: int) -> None:
+                if index < len(batches):
+                    queue.append(
+                        [
+                            pool.submit(decode_request, r) if decode and r.media_parts() else _DONE
+                            for r in batches[index]
+                        ]
+                    )
 
-        for i in range(lookahead + 1):
-            submit(i)
-        for index, batch in enumerate(batches):
-            futures = queue.popleft()
-            submit(index + lookahead + 1)
-            ready: list[Request] = []
-            for request, fut in zip(batch, futures):
-                error = fut.result()
-                if error is None:
-                    ready.append(request)
-                else:
-                    stats.media_errors += 1
-                    record(request, Response.failure(error))
-            if ready:
-                _call_model(model, ready, record, stats, buffer.maybe_flush)
-            buffer.maybe_flush()
-            _release(batch)
-    buffer.flush()
+            for i in range(lookahead + 1):
+                submit(i)
+            for index, batch in enumerate(batches):
+                futures = queue.popleft()
+                submit(index + lookahead + 1)
+                ready: list[Request] = []
+                for request, fut in zip(batch, futures):
+                    error = fut.result()
+                    if error is None:
+                        ready.append(request)
+                    else:
+                        stats.media_errors += 1
+                        record(request, Response.failure(error))
+                if ready:
+                    _call_model(model, ready, record, stats, buffer.maybe_flush)
+                buffer.maybe_flush()
+                _release(batch)
+    finally:
+        # answers already received are committed even when the run is interrupted (Ctrl-C, a crash in
+        # the model); only a SIGKILL loses the last ``flush_s`` seconds
+        buffer.flush()
     return stats
 
 

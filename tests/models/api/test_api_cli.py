@@ -172,3 +172,21 @@ def test_the_api_key_never_reaches_the_output_files(
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
     assert secret not in proc.stdout + proc.stderr
+
+
+def test_ctrl_c_commits_every_answer_already_received(server: Any, tmp_path: Path) -> None:
+    s, url = server(latency=0.05)
+    tasks, out = write_reply_task(tmp_path / "tasks", 600), tmp_path / "out"
+    cmd = [sys.executable, "-m", "lmms_eval", *_args(url, tasks, out, concurrent=8)]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
+    journal = out / "journal.sqlite"
+    deadline = time.monotonic() + 60
+    while len(_journal_answered(journal)) < 100 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 130
+    time.sleep(0.3)
+    committed = _journal_answered(journal)
+    assert 100 <= len(committed) < 600
+    # only what was still in flight (8 slots) can be missing; the 0.2 s commit buffer was flushed
+    assert s.counters.answered - len(committed) <= 8
