@@ -32,3 +32,8 @@ for _family in (
     MODELS.add_lazy(_family, f"lmms_eval.models.hf.backend:HF_{_family}")
 MODELS.add_lazy("faster_whisper", "lmms_eval.models.faster_whisper:FasterWhisperModel")
 MODELS.add_lazy("openai_compat", "lmms_eval.models.openai_compat:OpenAICompatModel")
+MODELS.add_lazy("openai", "lmms_eval.models.openai_sdk:OpenAISDKModel")
+MODELS.add_lazy("anthropic", "lmms_eval.models.anthropic_sdk:AnthropicSDKModel")
+MODELS.add_lazy("gemini", "lmms_eval.models.gemini_sdk:GeminiSDKModel")
+MODELS.add_lazy("vllm", "lmms_eval.models.vllm_engine:VLLMModel")
+MODELS.add_lazy("sglang", "lmms_eval.models.sglang_engine:SGLangModel")
