@@ -25,14 +25,14 @@ from lmms_eval.models.api.anthropic_format import (
 )
 from lmms_eval.models.api.retry import FatalError, RetryableError, error_for_status
 from lmms_eval.models.api.runner import APIArgs, APIModel
-from lmms_eval.models.base import Capabilities, ModelArgs
-from lmms_eval.models.openai_sdk import (
+from lmms_eval.models.api.sdk import (
     SDK_TIMEOUT_MARGIN_S,
     connection_cause,
     import_sdk,
     json_object,
     resolve_api_key,
 )
+from lmms_eval.models.base import Capabilities, ModelArgs
 
 #: request body fields the SDK's ``messages.create`` does not declare: passed through ``extra_body``
 _UNDECLARED = ("temperature", "top_p")

@@ -20,8 +20,8 @@ from lmms_eval.core.types import Request, Response
 from lmms_eval.models.api.gemini_format import GeminiVideoMode, gemini_request, parse_generate_content
 from lmms_eval.models.api.retry import RetryableError, error_for_status
 from lmms_eval.models.api.runner import APIArgs, APIModel
+from lmms_eval.models.api.sdk import SDK_TIMEOUT_MARGIN_S, connection_cause, import_sdk, resolve_api_key
 from lmms_eval.models.base import ModelArgs
-from lmms_eval.models.openai_sdk import SDK_TIMEOUT_MARGIN_S, connection_cause, import_sdk, resolve_api_key
 
 
 class GeminiSDKArgs(APIArgs):

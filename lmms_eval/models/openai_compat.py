@@ -29,6 +29,7 @@ from lmms_eval.models.api.openai_format import (
 )
 from lmms_eval.models.api.retry import FatalError, RetryableError, error_for_status
 from lmms_eval.models.api.runner import API_RUNTIME_ARGS, APIArgs, APIModel
+from lmms_eval.models.api.sdk import json_object
 from lmms_eval.models.base import ModelArgs
 
 
@@ -58,12 +59,7 @@ class OpenAICompatArgs(APIArgs):
     @field_validator("extra_body", mode="before")
     @classmethod
     def _json_object(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return json.loads(value) if value.strip() else {}
-            except ValueError as exc:
-                raise ValueError(f"extra_body must be a JSON object: {exc}") from None
-        return value
+        return json_object(value, "extra_body")
 
 
 class OpenAICompatModel(APIModel):
