@@ -98,8 +98,6 @@ metadata:
 
 
 # --------------------------------------------------------------------------- OUR task
-# >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
-# LEAD: this is a best guess from the draft schema -- fix it to match our real task format.
 def write_ours_task(workdir: Path, data: Path | None = None) -> Path:
     """Write OUR task YAML for `bench_overhead_text`; return the --include_path directory."""
     data = data or (workdir / "data" / f"{TASK}.jsonl")
@@ -120,7 +118,6 @@ metrics: [{{name: exact_match}}]
         encoding="utf-8",
     )
     return tdir
-# <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
 
 
 # --------------------------------------------------------------------------- running

@@ -29,10 +29,9 @@ from lmms_eval.models.api.sdk import (
     SDK_TIMEOUT_MARGIN_S,
     connection_cause,
     import_sdk,
-    json_object,
     resolve_api_key,
 )
-from lmms_eval.models.base import Capabilities, ModelArgs
+from lmms_eval.models.base import Capabilities, ModelArgs, json_object
 
 #: request body fields the SDK's ``messages.create`` does not declare: passed through ``extra_body``
 _UNDECLARED = ("temperature", "top_p")

@@ -107,6 +107,22 @@ class Model(ABC):
         """Release resources (servers, GPU memory)."""
 
 
+def json_object(value: Any, name: str) -> Any:
+    """A dict model argument given on the command line as a JSON string (``'{"top_k": 20}'``); an empty
+    string is an empty dict. Other values pass through for pydantic to check."""
+    if isinstance(value, str):
+        if not value.strip():
+            return {}
+        try:
+            parsed = json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"{name} must be a JSON object: {exc}") from None
+        if not isinstance(parsed, dict):
+            raise ValueError(f"{name} must be a JSON object, got {type(parsed).__name__}")
+        return parsed
+    return value
+
+
 _SECRET_WORDS = ("key", "token", "secret", "password", "auth")
 
 

@@ -29,8 +29,7 @@ from lmms_eval.models.api.openai_format import (
 )
 from lmms_eval.models.api.retry import FatalError, RetryableError, error_for_status
 from lmms_eval.models.api.runner import API_RUNTIME_ARGS, APIArgs, APIModel
-from lmms_eval.models.api.sdk import json_object
-from lmms_eval.models.base import ModelArgs
+from lmms_eval.models.base import ModelArgs, json_object
 
 
 def env_proxy_for(url: str) -> str | None:

@@ -29,10 +29,9 @@ from lmms_eval.models.api.sdk import (
     SDK_TIMEOUT_MARGIN_S,
     connection_cause,
     import_sdk,
-    json_object,
     resolve_api_key,
 )
-from lmms_eval.models.base import ModelArgs
+from lmms_eval.models.base import ModelArgs, json_object
 
 
 class OpenAISDKArgs(APIArgs):

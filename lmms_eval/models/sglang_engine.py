@@ -53,10 +53,9 @@ from lmms_eval.models.api.media import (
     encode_image,
     encode_video_frames,
 )
-from lmms_eval.models.base import Capabilities, Model, ModelArgs
+from lmms_eval.models.base import Capabilities, Model, ModelArgs, json_object
 from lmms_eval.models.vllm_engine import (
     free_cuda_memory,
-    json_object,
     media_failure,
     thread_map,
     torchrun_context,

@@ -29,7 +29,6 @@ vLLM is imported when the model is built, never at ``import lmms_eval``; it need
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 import time
@@ -44,7 +43,7 @@ from lmms_eval.core.types import MediaPart, Request, Response, Usage, VideoPart
 from lmms_eval.media.errors import MediaError, describe_exception
 from lmms_eval.models.api.media import ImageFormat, MediaSettings
 from lmms_eval.models.api.openai_format import VideoMode, openai_messages
-from lmms_eval.models.base import Capabilities, Model, ModelArgs
+from lmms_eval.models.base import Capabilities, Model, ModelArgs, json_object
 
 _INSTALL_HINT = (
     "pip install vllm  (Linux with an NVIDIA CUDA GPU; vLLM's wheels are CUDA builds and do not run on a "
@@ -55,21 +54,6 @@ _PART_MODALITY = {"image_url": "image", "video_url": "video", "input_audio": "au
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def json_object(value: Any, name: str) -> Any:
-    """A dict argument given on the command line as a JSON string (``'{"enable_thinking": false}'``)."""
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        try:
-            parsed = json.loads(value)
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a JSON object: {exc}") from None
-        if not isinstance(parsed, dict):
-            raise ValueError(f"{name} must be a JSON object, got {type(parsed).__name__}")
-        return parsed
-    return value
 
 
 def torchrun_context() -> tuple[int, int]:

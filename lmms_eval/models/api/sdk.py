@@ -1,12 +1,10 @@
 """What the SDK backends (``openai``, ``anthropic``, ``gemini``) share: importing an optional SDK, finding
-the key, parsing JSON-object arguments, naming a connection error's cause."""
+the key, naming a connection error's cause."""
 
 from __future__ import annotations
 
 import importlib
-import json
 from types import ModuleType
-from typing import Any
 from urllib.parse import urlsplit
 
 from lmms_eval.core.errors import ConfigError
@@ -50,16 +48,6 @@ def resolve_api_key(model: APIModel, base_url: str | None, backend: str) -> str:
         f"No API key for the '{backend}' backend: set the {env} environment variable "
         f"(or pass api_key=... / api_key_env=NAME in --model_args)"
     )
-
-
-def json_object(value: Any, name: str) -> Any:
-    """A model argument given as a JSON object string (from --model_args) parsed to a dict."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value) if value.strip() else {}
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a JSON object: {exc}") from None
-    return value
 
 
 def connection_cause(exc: BaseException) -> str:
