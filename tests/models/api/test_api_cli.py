@@ -10,53 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli
-
-from lmms_eval.testing.fault_server import FaultConfig, FaultServer
-
-
-def write_reply_task(folder: Path, n: int, name: str = "reply_qa") -> Path:
-    """Docs "Item i. Reply with i" with target i: the fault server answers each one correctly."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{name}.jsonl").open("w") as fh:
-        for i in range(n):
-            fh.write(json.dumps({"qid": f"q{i}", "question": f"Item {i}. Reply with {i}", "answer": str(i)}) + "\n")
-    (folder / f"{name}.yaml").write_text(
-        f"""task: {name}
-dataset:
-  local: {{path: ./{name}.jsonl}}
-doc_id: qid
-prompt:
-  user:
-    - text: "{{{{ question }}}}"
-target: "{{{{ answer }}}}"
-generation: {{max_new_tokens: 8}}
-extractor: number
-metrics:
-  - {{name: accuracy}}
-"""
-    )
-    return folder
-
-
-@pytest.fixture
-def server() -> Iterator[Any]:
-    started: list[FaultServer] = []
-
-    def start(**config: Any) -> tuple[FaultServer, str]:
-        s = FaultServer(FaultConfig(**config))
-        url = s.start_in_thread()
-        started.append(s)
-        return s, url
-
-    yield start
-    for s in started:
-        s.stop_thread()
+from conftest import REPO, run_cli, write_reply_task
 
 
 def _args(url: str, tasks: Path, out: Path, *extra: str, concurrent: int = 16) -> list[str]:
@@ -77,8 +35,8 @@ def _samples(out: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def test_five_percent_transient_faults_lose_and_score_nothing(server: Any, tmp_path: Path) -> None:
-    s, url = server(fault_rate=0.05, faults=("429", "500"), retry_after=0.02, seed=1)
+def test_five_percent_transient_faults_lose_and_score_nothing(fault_server: Any, tmp_path: Path) -> None:
+    s, url = fault_server(fault_rate=0.05, faults=("429", "500"), retry_after=0.02, seed=1)
     tasks, out = write_reply_task(tmp_path / "tasks", 200), tmp_path / "out"
     proc = run_cli(*_args(url, tasks, out))
     assert proc.returncode == 0, proc.stderr
@@ -88,8 +46,8 @@ def test_five_percent_transient_faults_lose_and_score_nothing(server: Any, tmp_p
     assert "retries" in proc.stderr and "in flight" in proc.stderr  # the live counters on the progress bar
 
 
-def test_persistent_failures_are_errors_and_only_they_are_retried(server: Any, tmp_path: Path) -> None:
-    s, url = server(persistent_rate=0.05, seed=3)
+def test_persistent_failures_are_errors_and_only_they_are_retried(fault_server: Any, tmp_path: Path) -> None:
+    s, url = fault_server(persistent_rate=0.05, seed=3)
     tasks, out = write_reply_task(tmp_path / "tasks", 200), tmp_path / "out"
     failing = {str(i) for i in range(200) if s.persistent_failure(str(i))}
     assert 3 <= len(failing) <= 25
@@ -122,8 +80,8 @@ def _journal_answered(path: Path) -> set[str]:
         return set()
 
 
-def test_a_killed_run_resumes_without_resending_answered_requests(server: Any, tmp_path: Path) -> None:
-    s, url = server(latency=0.05)
+def test_a_killed_run_resumes_without_resending_answered_requests(fault_server: Any, tmp_path: Path) -> None:
+    s, url = fault_server(latency=0.05)
     tasks, out = write_reply_task(tmp_path / "tasks", 400), tmp_path / "out"
     cmd = [sys.executable, "-m", "lmms_eval", *_args(url, tasks, out, concurrent=8)]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
@@ -151,9 +109,9 @@ def test_a_killed_run_resumes_without_resending_answered_requests(server: Any, t
 
 
 def test_the_api_key_never_reaches_the_output_files(
-    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fault_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    s, url = server()
+    s, url = fault_server()
     tasks, out = write_reply_task(tmp_path / "tasks", 10), tmp_path / "out"
     secret = "sk-test-0123456789abcdef"
     proc = run_cli(*_args(url, tasks, out), env={"OPENAI_API_KEY": secret})
@@ -174,8 +132,8 @@ def test_the_api_key_never_reaches_the_output_files(
     assert secret not in proc.stdout + proc.stderr
 
 
-def test_ctrl_c_commits_every_answer_already_received(server: Any, tmp_path: Path) -> None:
-    s, url = server(latency=0.05)
+def test_ctrl_c_commits_every_answer_already_received(fault_server: Any, tmp_path: Path) -> None:
+    s, url = fault_server(latency=0.05)
     tasks, out = write_reply_task(tmp_path / "tasks", 600), tmp_path / "out"
     cmd = [sys.executable, "-m", "lmms_eval", *_args(url, tasks, out, concurrent=8)]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))

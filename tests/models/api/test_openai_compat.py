@@ -7,7 +7,6 @@ import base64
 import io
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +27,14 @@ from lmms_eval.media.hashing import with_sha256
 from lmms_eval.models.api.media import MediaSettings
 from lmms_eval.models.api.openai_format import openai_messages
 from lmms_eval.models.openai_compat import OpenAICompatModel
-from lmms_eval.testing.fault_server import FaultConfig, FaultServer
 
 SAMPLE = Path(__file__).resolve().parents[3] / "lmms_eval" / "data" / "sample"
 CLIENTS = ["builtin", "aiohttp"]
 
 
 @pytest.fixture
-def serve() -> Iterator[Any]:
-    servers: list[FaultServer] = []
-
-    def start(**config: Any) -> tuple[FaultServer, str]:
-        server = FaultServer(FaultConfig(**config))
-        url = server.start_in_thread()
-        servers.append(server)
-        return server, url
-
-    yield start
-    for server in servers:
-        server.stop_thread()
+def serve(fault_server: Any) -> Any:
+    return fault_server
 
 
 def model(url: str, **args: Any) -> OpenAICompatModel:

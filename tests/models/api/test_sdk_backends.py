@@ -41,7 +41,6 @@ from lmms_eval.models.api.anthropic_format import (
 from lmms_eval.models.api.gemini_format import gemini_request, parse_generate_content
 from lmms_eval.models.api.media import MediaSettings
 from lmms_eval.models.api.runner import APIModel
-from lmms_eval.testing.fault_server import FaultConfig, FaultServer
 
 pytest.importorskip("openai")
 pytest.importorskip("anthropic")
@@ -71,18 +70,8 @@ def _no_ambient_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def serve() -> Iterator[Any]:
-    servers: list[FaultServer] = []
-
-    def start(**config: Any) -> tuple[FaultServer, str]:
-        server = FaultServer(FaultConfig(**config))
-        url = server.start_in_thread()
-        servers.append(server)
-        return server, url
-
-    yield start
-    for server in servers:
-        server.stop_thread()
+def serve(fault_server: Any) -> Any:
+    return fault_server
 
 
 def base_url(backend: str, server_url: str) -> str:
