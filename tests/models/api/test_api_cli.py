@@ -71,13 +71,26 @@ def test_persistent_failures_are_errors_and_only_they_are_retried(fault_server: 
 
 
 def _journal_answered(path: Path) -> set[str]:
-    if not path.exists():
-        return set()
+    """Doc ids answered in the journal (read after the run's process has ended)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            return {row[0] for row in db.execute("SELECT doc_id FROM responses WHERE ok = 1")}
-    except sqlite3.OperationalError:  # not created yet
-        return set()
+        return {row[0] for row in db.execute("SELECT doc_id FROM responses WHERE ok = 1")}
+    finally:
+        db.close()
+
+
+def _wait_for_answers(s: Any, n: int, proc: subprocess.Popen[bytes]) -> None:
+    """Until the server has answered ``n`` requests (the run must still be going: it sends more)."""
+    deadline = time.monotonic() + 60
+    while s.counters.answered < n and time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+
+
+def _default_sigint() -> None:
+    """Children of a shell's background job inherit SIGINT ignored; the test needs Python's handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_a_killed_run_resumes_without_resending_answered_requests(fault_server: Any, tmp_path: Path) -> None:
@@ -86,9 +99,7 @@ def test_a_killed_run_resumes_without_resending_answered_requests(fault_server: 
     cmd = [sys.executable, "-m", "lmms_eval", *_args(url, tasks, out, concurrent=8)]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
     journal = out / "journal.sqlite"
-    deadline = time.monotonic() + 60
-    while len(_journal_answered(journal)) < 100 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    _wait_for_answers(s, 150, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     committed = _journal_answered(journal)
@@ -136,11 +147,11 @@ def test_ctrl_c_commits_every_answer_already_received(fault_server: Any, tmp_pat
     s, url = fault_server(latency=0.05)
     tasks, out = write_reply_task(tmp_path / "tasks", 600), tmp_path / "out"
     cmd = [sys.executable, "-m", "lmms_eval", *_args(url, tasks, out, concurrent=8)]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ), preexec_fn=_default_sigint
+    )
     journal = out / "journal.sqlite"
-    deadline = time.monotonic() + 60
-    while len(_journal_answered(journal)) < 100 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    _wait_for_answers(s, 150, proc)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 130
     time.sleep(0.3)
