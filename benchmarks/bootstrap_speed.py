@@ -1,14 +1,21 @@
 """Time lmms_eval.stats.estimate() with bootstrapped aggregations: 100,000 resamples over 10,000 samples.
 
-Usage: python benchmarks/bootstrap_speed.py [--iters 100000] [--n 10000] [--repeat 3]
+Usage: python benchmarks/bootstrap_speed.py [--iters 100000] [--n 10000] [--repeat 3] [--peer]
 Prints one line per case: the best wall-clock seconds over --repeat runs and the resulting estimate.
+
+``--peer`` also times lmms-eval 0.7.3's ``bootstrap_stderr`` (a multiprocessing pool over chunks of 1,000
+resamples, each drawn with ``random.choices``) on the same 0/1 and continuous scores with its ``median``
+aggregation, in the peer's venv (/work/peer/venv, benchmarks/peer_setup.sh), one run each (it is slow).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +42,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--slow", action="store_true", help="also time the 1-D row-loop fallback (slow)")
+    parser.add_argument("--peer", action="store_true", help="also time lmms-eval 0.7.3's bootstrap_stderr")
     ns = parser.parse_args()
     rng = np.random.default_rng(0)
     n, iters = ns.n, ns.iters
@@ -89,6 +97,39 @@ def main() -> None:
             f"{name:45s} iters={k:>7d}  {best:8.3f} s   value={est.value:.4f} stderr={est.stderr} "
             f"method={est.method}"
         )
+    if ns.peer:
+        for name, data in (("median, 0/1 scores", binary), ("median, continuous", continuous)):
+            seconds, stderr = _peer_bootstrap(data, iters)
+            print(f"{'peer ' + name:45s} iters={iters:>7d}  {seconds:8.3f} s   stderr={stderr:.6f}")
+
+
+_PEER_SCRIPT = """
+import json, sys, time
+from lmms_eval.api.metrics import bootstrap_stderr, median
+xs = json.load(open(sys.argv[1]))
+start = time.perf_counter()
+stderr = bootstrap_stderr(median, xs, int(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - start, "stderr": stderr}))
+"""
+
+
+def _peer_bootstrap(data: np.ndarray, iters: int) -> tuple[float, float]:
+    """Seconds and stderr of the peer's bootstrap_stderr(median, data, iters), run in the peer's venv."""
+    python = os.path.join(os.environ.get("PEER_VENV", "/work/peer/venv"), "bin", "python")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "xs.json")
+        with open(path, "w") as fh:
+            json.dump(data.tolist(), fh)
+        # run from a neutral folder so that this repo's ./lmms_eval cannot shadow the peer's package
+        out = subprocess.run(
+            [python, "-I", "-c", _PEER_SCRIPT, path, str(iters)],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(result["seconds"]), float(result["stderr"])
 
 
 if __name__ == "__main__":
