@@ -1,7 +1,8 @@
-"""Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``, ``lmms-eval models``.
+"""Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``, ``lmms-eval models``,
+``lmms-eval compare RUN_A RUN_B ...``, ``lmms-eval gate RUN --require ...``, ``lmms-eval power ...``.
 
 lmms-eval users type flags without a subcommand; that means ``run``. ``--tasks list`` lists tasks.
-Exit codes: 0 success, 1 the run failed (results still written), 2 invalid input.
+Exit codes: 0 success, 1 the run failed (results still written) or a gate failed, 2 invalid input.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 
 from lmms_eval import __version__
 
-SUBCOMMANDS = ("run", "tasks", "models")
+SUBCOMMANDS = ("run", "tasks", "models", "compare", "gate", "power")
 
 
 def add_run_flags(p: argparse.ArgumentParser) -> None:
@@ -32,6 +33,15 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no_log_samples", action="store_true", help="do not write per-sample files")
     p.add_argument("--gen_kwargs", help="generation overrides, e.g. max_new_tokens=64,temperature=0")
     p.add_argument("--seed", help="generation seed (lmms-eval's comma list is accepted; the first is used)")
+    p.add_argument(
+        "--repeats",
+        type=int,
+        help="samples per doc, k >= 1 (default 1); repeat r uses seed + r, so sample (temperature > 0)",
+    )
+    p.add_argument(
+        "--repeat_reducer",
+        help="a doc's k scores -> one: mean (default), majority, pass_at_k, all_k, pass_at_J (J <= k)",
+    )
     p.add_argument(
         "--num_fewshot", type=int, help="few-shot examples per prompt (tasks with a fewshot source)"
     )
@@ -69,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.add_argument("--include_path", action="append", help="extra folder of task YAML files")
     tasks.add_argument("--data_root", help="root of local task data (sizes are counted there)")
     sub.add_parser("models", help="list model backends")
+    from lmms_eval.cli.compare import add_compare_flags
+    from lmms_eval.cli.gate import add_gate_flags
+    from lmms_eval.cli.power import add_power_flags
+
+    add_compare_flags(sub.add_parser("compare", help="paired comparison of runs (the first is the baseline)"))
+    add_gate_flags(sub.add_parser("gate", help="check a run against thresholds and a baseline (CI gate)"))
+    add_power_flags(sub.add_parser("power", help="sample size, power or minimal detectable effect"))
     return parser
 
 
@@ -95,6 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from lmms_eval.cli.tasks import run_tasks
 
             return run_tasks(args.name, args.include_path or [], args.data_root)
+        if args.command in ("compare", "gate", "power"):
+            from lmms_eval.cli.compare import run_compare
+            from lmms_eval.cli.gate import run_gate
+            from lmms_eval.cli.power import run_power
+
+            handlers = {"compare": run_compare, "gate": run_gate, "power": run_power}
+            return handlers[args.command](args)
         if args.command == "models":
             from lmms_eval.cli.models import run_models
 
@@ -115,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

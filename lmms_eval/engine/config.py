@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lmms_eval.core.errors import ConfigError
 
@@ -21,6 +22,10 @@ class RunConfig(BaseModel):
     log_samples: bool = True
     gen_kwargs: dict[str, Any] = Field(default_factory=dict)
     seed: int = 0
+    #: samples per doc; repeat r runs with generation seed ``seed + r`` (see docs/repeats.md)
+    repeats: int = Field(default=1, ge=1)
+    #: how a doc's k scores become one: mean, majority, pass_at_k, all_k, or pass_at_J (J <= k)
+    repeat_reducer: str = "mean"
     num_fewshot: int | None = None
     include_path: list[str] = Field(default_factory=list)
     predict_only: bool = False
@@ -45,6 +50,23 @@ class RunConfig(BaseModel):
             return "auto"
         return value
 
+    @field_validator("repeat_reducer")
+    @classmethod
+    def _reducer(cls, value: str) -> str:
+        if value not in REDUCERS and not re.fullmatch(r"pass_at_[1-9][0-9]*", value):
+            raise ValueError(
+                f"unknown repeat reducer {value!r}; expected one of {', '.join(REDUCERS)} or pass_at_J "
+                "(J a positive integer)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _reducer_fits(self) -> RunConfig:
+        j = pass_at_j(self.repeat_reducer)
+        if j is not None and j > self.repeats:
+            raise ValueError(f"--repeat_reducer {self.repeat_reducer} needs --repeats >= {j}")
+        return self
+
     def error_budget(self, total: int) -> int:
         """How many failed samples are tolerated: ``--max_errors`` as a count, a fraction, or a percent."""
         raw = self.max_errors.strip()
@@ -59,6 +81,15 @@ class RunConfig(BaseModel):
         if value < 0:
             raise ConfigError("--max_errors cannot be negative")
         return int(value * total) if 0 < value < 1 else int(value)
+
+
+REDUCERS = ("mean", "majority", "pass_at_k", "all_k")
+
+
+def pass_at_j(reducer: str) -> int | None:
+    """J of a ``pass_at_J`` reducer (``pass_at_4``), else None (``pass_at_k`` is the best of all k)."""
+    match = re.fullmatch(r"pass_at_([0-9]+)", reducer)
+    return int(match.group(1)) if match else None
 
 
 def parse_kv(text: str | None, what: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from lmms_eval.engine.distributed import DistContext
 from lmms_eval.engine.execute import execute, order_for_batching
 from lmms_eval.engine.journal import Journal
 from lmms_eval.engine.plan import Sample, plan_task
+from lmms_eval.engine.repeats import aggregate_repeats, by_doc, check_reducer, combine_repeat_stats
 from lmms_eval.engine.score import aggregate_task, check_names, combine_group, score_sample
 from lmms_eval.models import MODELS
 from lmms_eval.models.base import Model, redact, redact_command
@@ -31,6 +32,7 @@ from lmms_eval.results.schema import (
     DatasetInfo,
     ErrorSummary,
     MetricResult,
+    RepeatStats,
     Results,
     RunSettings,
     TaskResult,
@@ -146,6 +148,9 @@ def _evaluate(
     identity = model.identity()
     gen_kwargs = dict(config.gen_kwargs)
     gen_kwargs.setdefault("seed", config.seed)
+    k = config.repeats
+    if k > 1:
+        _check_repeats(config, tasks, family, gen_kwargs, reporter)
     samples: dict[str, list[Sample]] = {}
     for task in tasks:
         samples[task.name] = plan_task(
@@ -157,6 +162,7 @@ def _evaluate(
             gen_kwargs=gen_kwargs,
             workers=config.prefetch_workers,
             adjust_media=model.adjust_media,
+            repeats=k,
         )
     plan_s = time.perf_counter() - t0
 
@@ -256,17 +262,42 @@ def _evaluate(
                         "scores": s.scores,
                         "latency_s": response.latency_s,
                         "attempts": attempts,
+                        **({"repeat": s.repeat} if k > 1 else {}),
                     }
                 )
+        n_docs = len({s.doc.id for s in task_samples}) if k > 1 else len(task_samples)
+        repeat_stats: RepeatStats | None = None
         if config.predict_only:
             metrics: dict[str, MetricResult] = {}
             breakdown: dict[str, Any] = {}
+            if k > 1:
+                repeat_stats = RepeatStats(
+                    k=k,
+                    reducer=config.repeat_reducer,
+                    seeds=_repeat_seeds(task, family, gen_kwargs, k),
+                    n_samples=len(task_samples),
+                    n_scored=len(scored),
+                    n_docs_complete=sum(1 for g in by_doc(scored) if len(g) == k),
+                )
+        elif k > 1:
+            metrics, breakdown, repeat_stats = aggregate_repeats(
+                task,
+                scored,
+                n_errors=n_errors,
+                n_docs=n_docs,
+                n_samples=len(task_samples),
+                k=k,
+                reducer=config.repeat_reducer,
+                seeds=_repeat_seeds(task, family, gen_kwargs, k),
+                bootstrap_iters=config.bootstrap_iters,
+                seed=config.seed,
+            )
         else:
             metrics, breakdown = aggregate_task(task, scored, n_errors, config.bootstrap_iters, config.seed)
         task_results[task.name] = TaskResult(
             name=task.name,
             version=task.version,
-            n_docs=len(task_samples),
+            n_docs=n_docs,
             n_scored=len(scored),
             n_errors=n_errors,
             metrics=metrics,
@@ -275,6 +306,7 @@ def _evaluate(
                 source=task.spec.dataset.describe(), fingerprint=task.fingerprint, revision=task.revision
             ),
             generation=task.generation(family, gen_kwargs).model_dump(),
+            repeats=repeat_stats,
         )
         if config.log_samples:
             from lmms_eval.results.writer import write_samples
@@ -284,6 +316,11 @@ def _evaluate(
         name: combine_group(name, spec, [task_results[t] for t in members])
         for name, (spec, members) in groups.items()
     }
+    if k > 1:
+        for name, (spec, members) in groups.items():
+            group_results[name].repeats = combine_repeat_stats(
+                spec.aggregate, [task_results[t] for t in members]
+            )
     scoring_s = time.perf_counter() - t2
 
     total = len(all_samples)
@@ -319,6 +356,8 @@ def _evaluate(
             limit=config.limit,
             gen_kwargs=config.gen_kwargs,
             seed=config.seed,
+            repeats=k,
+            repeat_reducer=config.repeat_reducer,
             num_fewshot=config.num_fewshot,
             bootstrap_iters=config.bootstrap_iters,
             max_errors=config.max_errors,
@@ -349,6 +388,30 @@ def _evaluate(
     if failure:
         raise RunFailedError(failure, outcome)
     return outcome
+
+
+def _repeat_seeds(task: Task, family: str | None, gen_kwargs: dict[str, Any], k: int) -> list[int]:
+    base = task.generation(family, gen_kwargs).seed
+    return [(base or 0) + r for r in range(k)]
+
+
+def _check_repeats(
+    config: RunConfig, tasks: list[Task], family: str | None, gen_kwargs: dict[str, Any], reporter: Reporter
+) -> None:
+    """Reducers that cannot apply fail now; repeats that cannot differ are warned about."""
+    for task in tasks:
+        check_reducer(task, config.repeat_reducer)
+        if task.spec.output_type == "choice_loglikelihood":
+            reporter.stage(
+                f"warning: --repeats {config.repeats}: task '{task.name}' scores choices by log-likelihood, "
+                "which does not sample: its repeats will all be the same"
+            )
+        elif task.generation(family, gen_kwargs).temperature == 0:
+            reporter.stage(
+                f"warning: --repeats {config.repeats} with temperature 0 for task '{task.name}': greedy "
+                "decoding gives the same answer for every seed; sample with --gen_kwargs temperature=0.7 "
+                "(or any value > 0)"
+            )
 
 
 def _reason_class(error: str) -> str:

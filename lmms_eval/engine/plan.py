@@ -18,13 +18,15 @@ KEY_VERSION = 1
 
 @dataclass
 class Sample:
-    """One doc of one task, with its request and (once known) its outcome."""
+    """One doc of one task (one repeat of it with ``--repeats``), with its request and its outcome."""
 
     task: Task
     doc: Doc
     request: Request
     target: Any
     plan_error: str | None = None
+    #: 0..k-1 with ``--repeats k``: this request's generation seed is the base seed + ``repeat``
+    repeat: int = 0
     attempts: int = 0
     extracted: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
@@ -103,7 +105,11 @@ def plan_task(
     gen_kwargs: dict[str, Any],
     workers: int,
     adjust_media: Callable[[MediaPart], None] | None = None,
+    repeats: int = 1,
 ) -> list[Sample]:
+    """One Sample per doc, or with ``repeats`` k > 1 k Samples per doc (doc-major order) whose requests
+    differ only in the generation seed, ``seed + r`` for repeat r: so each has its own cache key, and
+    repeat 0 shares its key with a run without repeats."""
     docs = select_docs(task.docs(), limit)
     generation = task.generation(family, gen_kwargs)
     renderer_msgs = [task.messages(doc, family, num_fewshot) for doc in docs]
@@ -119,10 +125,33 @@ def plan_task(
                 adjust_media(part)
     errors = _hash_path_refs(requests, workers)
     prefix = key_prefix(model_identity, generation, task)
+    if repeats > 1:
+        base = generation.seed if generation.seed is not None else 0
+        variants = [generation.model_copy(update={"seed": base + r}) for r in range(repeats)]
+        prefixes = [key_prefix(model_identity, g, task) for g in variants]
     samples = []
     for i, (doc, request) in enumerate(zip(docs, requests)):
-        request.key = cache_key(prefix, request)
-        samples.append(
-            Sample(task=task, doc=doc, request=request, target=task.target(doc), plan_error=errors.get(i))
-        )
+        target = task.target(doc)
+        if repeats <= 1:
+            request.key = cache_key(prefix, request)
+            samples.append(
+                Sample(task=task, doc=doc, request=request, target=target, plan_error=errors.get(i))
+            )
+            continue
+        for r, (gen_r, prefix_r) in enumerate(zip(variants, prefixes)):
+            copy = _repeat_request(request, gen_r)
+            copy.key = cache_key(prefix_r, copy)
+            samples.append(
+                Sample(task=task, doc=doc, request=copy, target=target, plan_error=errors.get(i), repeat=r)
+            )
     return samples
+
+
+def _repeat_request(request: Request, generation: GenerationConfig) -> Request:
+    """A copy of ``request`` with another generation config. Media parts are copied (the prefetch stage
+    attaches and releases decoded media per part, and repeats may sit in different batches); their
+    references, hashes included, are shared."""
+    messages = [
+        m.model_copy(update={"content": [p.model_copy() for p in m.content]}) for m in request.messages
+    ]
+    return request.model_copy(update={"messages": messages, "generation": generation})

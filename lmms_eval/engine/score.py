@@ -94,13 +94,18 @@ def aggregate_metric(
     n_errors: int,
     bootstrap_iters: int,
     seed: int,
+    cluster_by_doc: bool = False,
 ) -> MetricResult:
+    """``cluster_by_doc``: samples of one doc are one cluster (``--repeats``), unless the task's
+    ``cluster_key`` groups docs, whose clusters then hold every repeat of their docs."""
     from lmms_eval.stats import estimate
 
     agg_args = dict(metric.aggregation_args)
     by = agg_args.pop("by", None)
     labels = _field_values(scored, by, task) if by else None
     clusters = _field_values(scored, task.spec.cluster_key, task) if task.spec.cluster_key else None
+    if clusters is None and cluster_by_doc:
+        clusters = [s.doc.id for s in scored]
     aggregation: Any = metric.aggregation
     if ":" in aggregation:
         aggregation = _get(AGGREGATIONS, aggregation, task, "aggregation")
@@ -205,11 +210,22 @@ def combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> Task
 
 
 def aggregate_task(
-    task: Task, scored: Sequence[Sample], n_errors: int, bootstrap_iters: int, seed: int
+    task: Task,
+    scored: Sequence[Sample],
+    n_errors: int,
+    bootstrap_iters: int,
+    seed: int,
+    cluster_by_doc: bool = False,
 ) -> tuple[dict[str, MetricResult], dict[str, dict[str, dict[str, MetricResult]]]]:
     metrics = {
         m.display: aggregate_metric(
-            m, scored, task, n_errors=n_errors, bootstrap_iters=bootstrap_iters, seed=seed
+            m,
+            scored,
+            task,
+            n_errors=n_errors,
+            bootstrap_iters=bootstrap_iters,
+            seed=seed,
+            cluster_by_doc=cluster_by_doc,
         )
         for m in task.spec.metrics
     }
@@ -221,7 +237,13 @@ def aggregate_task(
         breakdown[field] = {
             value: {
                 m.display: aggregate_metric(
-                    m, members, task, n_errors=0, bootstrap_iters=bootstrap_iters, seed=seed
+                    m,
+                    members,
+                    task,
+                    n_errors=0,
+                    bootstrap_iters=bootstrap_iters,
+                    seed=seed,
+                    cluster_by_doc=cluster_by_doc,
                 )
                 for m in task.spec.metrics
             }

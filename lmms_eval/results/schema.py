@@ -32,6 +32,27 @@ class DatasetInfo(_Model):
     revision: str | None = None
 
 
+class RepeatStats(_Model):
+    """``--repeats k``: how the k samples per doc were reduced, and how stable they were."""
+
+    k: int
+    reducer: str
+    #: the generation seeds of repeats 0..k-1
+    seeds: list[int] = Field(default_factory=list)
+    #: (doc, repeat) requests planned, and those scored
+    n_samples: int
+    n_scored: int
+    #: docs with all k repeats scored
+    n_docs_complete: int
+    #: share of docs (with >= 2 scored repeats) whose extracted answers are all identical
+    consistency: MetricResult | None = None
+    #: per metric (mean aggregation): the mean over docs of each doc's mean score
+    expected: dict[str, MetricResult] = Field(default_factory=dict)
+    #: per metric (mean aggregation): the mean over docs of the variance (ddof 1) of a doc's scores, in the
+    #: metric's units squared
+    within_doc_variance: dict[str, float | None] = Field(default_factory=dict)
+
+
 class TaskResult(_Model):
     name: str
     kind: Literal["task", "group"] = "task"
@@ -45,6 +66,7 @@ class TaskResult(_Model):
     generation: dict[str, Any] = Field(default_factory=dict)
     subtasks: list[str] = Field(default_factory=list)
     aggregate: str | None = None
+    repeats: RepeatStats | None = None
 
 
 class RunSettings(_Model):
@@ -57,6 +79,8 @@ class RunSettings(_Model):
     limit: float | None
     gen_kwargs: dict[str, Any]
     seed: int
+    repeats: int = 1
+    repeat_reducer: str = "mean"
     num_fewshot: int | None
     bootstrap_iters: int
     max_errors: str
@@ -131,3 +155,5 @@ class SampleRecord(_Model):
     scores: dict[str, float]
     latency_s: float | None
     attempts: int
+    #: with ``--repeats k``: 0..k-1 (one line per doc and repeat); absent without repeats
+    repeat: int = 0

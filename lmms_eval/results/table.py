@@ -11,8 +11,20 @@ def _fmt(x: float | None, digits: int = 4) -> str:
 
 def _rows(result: TaskResult) -> list[list[str]]:
     rows = []
+    rep = result.repeats
     for key, m in result.metrics.items():
-        rows.append(_row(result.name, result.kind, key, m, result.n_errors))
+        label = f"{key} [{rep.reducer}, k={rep.k}]" if rep else key
+        rows.append(_row(result.name, result.kind, label, m, result.n_errors))
+    if rep is not None:  # --repeats: the stability statistics (expected = the mean reducer's value)
+        if rep.reducer != "mean":
+            for key, m in rep.expected.items():
+                rows.append(
+                    _row(result.name, result.kind, f"{key} [expected, k={rep.k}]", m, result.n_errors)
+                )
+        if rep.consistency is not None:
+            rows.append(
+                _row(result.name, result.kind, f"consistency [k={rep.k}]", rep.consistency, result.n_errors)
+            )
     return rows
 
 
