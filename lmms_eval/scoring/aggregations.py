@@ -126,6 +126,11 @@ def median(scores: np.ndarray, labels: np.ndarray | None = None, **_: Any) -> np
     return out
 
 
+#: the bootstrap draws a resample's median from the distribution of its middle order statistics directly
+#: (``lmms_eval.stats.bootstrap.median_replicates``): exact, and O(1) per resample instead of O(n)
+median.order_statistic = 0.5  # type: ignore[attr-defined]
+
+
 # -- macro mean ---------------------------------------------------------------------------------------
 
 

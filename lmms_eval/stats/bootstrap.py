@@ -13,6 +13,9 @@ clusters, ``C`` whole clusters) drawn uniformly with replacement.
   counts expanded into rows of repeated atom values (``np.repeat``, ~10x cheaper than drawing and gathering
   indices), so the samples of such a row are grouped by atom, not shuffled. Aggregations must therefore
   not depend on the order of the samples (a resample has no meaningful order anyway).
+- **median by order statistics** (many distinct values, the built-in ``median``, no clusters): a
+  resample's median is drawn from the exact distribution of its middle order statistics
+  (:func:`median_replicates`), ``O(1)`` per resample.
 - **indices** (many distinct values): ``rng.integers(0, n, size=(rows, n))`` in chunks of at most
   ``CHUNK_ENTRIES`` indices; scores and label codes are gathered with the same indices.
 - **clusters** (many distinct values): ``rng.integers(0, C, size=(rows, C))`` cluster draws. With a
@@ -215,6 +218,8 @@ def bootstrap_distribution(
         return np.concatenate(out)
     if clusters is not None:
         return _cluster_bootstrap(ev, counts_fn, scores, codes, clusters, n_clusters, iters, rng)
+    if getattr(fn, "order_statistic", None) == 0.5 and not ev.args:
+        return median_replicates(scores, iters, rng)
     dtype = np.int32 if n < 2**31 else np.int64
     out = []
     for rows in _chunks(iters, _rows_per_chunk(n)):
@@ -256,3 +261,29 @@ def _cluster_bootstrap(
                 vals[i] = ev.single(scores[picked], None if codes is None else codes[picked])
             out.append(vals)
     return np.concatenate(out)
+
+
+def median_replicates(scores: np.ndarray, iters: int, rng: np.random.Generator) -> np.ndarray:
+    """``iters`` bootstrap replicates of the median of ``scores`` (n,), without drawing ``n`` indices each.
+
+    A bootstrap resample is ``n`` iid draws from the empirical distribution, i.e. ``Q(U_1..U_n)`` with
+    ``U_i`` iid uniform and ``Q(u) = x_(floor(n u))`` (the sorted scores, 0-based). ``Q`` is monotone, so the
+    resample's order statistics are ``Q`` of the uniforms' order statistics, whose laws are known: the k-th
+    of n is Beta(k, n - k + 1), and given it the (k+1)-th is the minimum of n - k uniforms above it,
+    ``U_(k) + (1 - U_(k)) (1 - V^(1/(n-k)))`` with V uniform. The median (``np.median``: the middle value,
+    or the mean of the two middle values when n is even) is therefore drawn exactly from its bootstrap
+    distribution with two random numbers per resample (Efron 1982 derives the same distribution).
+    """
+    x = np.sort(np.asarray(scores, dtype=np.float64))
+    n = len(x)
+    k = (n + 1) // 2  # 1-based rank of the lower middle order statistic
+    u_low = rng.beta(k, n - k + 1, size=iters)
+    low = x[np.minimum((u_low * n).astype(np.int64), n - 1)]
+    if n % 2:
+        out: np.ndarray = low
+        return out
+    v = rng.random(iters)
+    u_high = u_low + (1.0 - u_low) * (1.0 - v ** (1.0 / (n - k)))
+    high = x[np.minimum((u_high * n).astype(np.int64), n - 1)]
+    out = (low + high) / 2.0
+    return out
