@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -31,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from peer_common import PEER_BIN, offline_env, write_peer_text_task
+
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work" / "api"
 OURS_PY = REPO / ".venv" / "bin" / "python"
-PEER_BIN = Path(os.environ.get("PEER_VENV", "/work/peer/venv")) / "bin" / "lmms-eval"
 TASK = "bench_api_reply"
 
 
@@ -68,31 +68,7 @@ metrics: [{{name: exact_match}}]
 
 
 def write_peer_task(data: Path) -> Path:
-    folder = WORK / "peer_tasks"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{TASK}.yaml").write_text(
-        f"""task: {TASK}
-dataset_path: json
-dataset_kwargs:
-  data_files:
-    test: {data}
-test_split: test
-output_type: generate_until
-doc_to_visual: !function utils.doc_to_visual
-doc_to_text: "{{{{question}}}}"
-doc_to_target: "{{{{answer}}}}"
-generation_kwargs:
-  max_new_tokens: 16
-metric_list:
-  - metric: exact_match
-    aggregation: mean
-    higher_is_better: true
-metadata:
-  version: 0.0
-"""
-    )
-    (folder / "utils.py").write_text("def doc_to_visual(doc):\n    return []\n")
-    return folder
+    return write_peer_text_task(WORK / "peer_tasks", TASK, data, max_new_tokens=16)
 
 
 class Server:
@@ -118,11 +94,7 @@ class Server:
 
 
 def bench_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1", WANDB_MODE="disabled",
-               OPENAI_API_KEY="EMPTY", PYTHONWARNINGS="ignore", HF_HOME=str(WORK / "hf_home"))  # fmt: skip
-    env.pop("PYTHONPATH", None)
-    return env
+    return offline_env(WORK / "hf_home", OPENAI_API_KEY="EMPTY")
 
 
 @dataclass

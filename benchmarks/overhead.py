@@ -35,9 +35,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peer_common import PEER_BIN, offline_env, write_peer_text_task
+
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work"
-PEER_BIN = Path(os.environ.get("PEER_VENV", "/work/peer/venv")) / "bin" / "lmms-eval"
 OURS_BIN = REPO / ".venv" / "bin" / "lmms-eval"
 TASK = "bench_overhead_text"
 DUMMY_REPLY = "A"  # what the peer's dummy model returns for every generate_until request
@@ -66,35 +67,7 @@ def expected_exact_match(n: int) -> float:
 
 # --------------------------------------------------------------------------- peer task
 def write_peer_task(workdir: Path, data: Path) -> Path:
-    """lmms-eval 0.7.3 task: `dataset_path: json` + `dataset_kwargs.data_files` goes straight to
-    datasets.load_dataset("json", data_files=...); the split key must match test_split."""
-    tdir = workdir / "peer_tasks"
-    tdir.mkdir(parents=True, exist_ok=True)
-    (tdir / f"{TASK}.yaml").write_text(
-        f"""task: {TASK}
-dataset_path: json
-dataset_kwargs:
-  data_files:
-    test: {data}
-test_split: test
-output_type: generate_until
-doc_to_visual: !function utils.doc_to_visual
-doc_to_text: "{{{{question}}}}"
-doc_to_target: "{{{{answer}}}}"
-generation_kwargs:
-  max_new_tokens: 16
-  until: ["\\n"]
-metric_list:
-  - metric: exact_match
-    aggregation: mean
-    higher_is_better: true
-metadata:
-  version: 0.0
-""",
-        encoding="utf-8",
-    )
-    (tdir / "utils.py").write_text("def doc_to_visual(doc):\n    return []\n", encoding="utf-8")
-    return tdir
+    return write_peer_text_task(workdir / "peer_tasks", TASK, data, max_new_tokens=16, until="\\n")
 
 
 # --------------------------------------------------------------------------- OUR task
@@ -122,19 +95,7 @@ metrics: [{{name: exact_match}}]
 
 # --------------------------------------------------------------------------- running
 def bench_env(hf_home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HF_HOME=str(hf_home),
-        HF_HUB_OFFLINE="1",
-        HF_DATASETS_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        WANDB_MODE="disabled",
-        TOKENIZERS_PARALLELISM="false",
-        PYTHONWARNINGS="ignore",
-    )
-    env.pop("PYTHONPATH", None)
-    return env
+    return offline_env(hf_home)
 
 
 @dataclass
