@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import cast
 
 from lmms_eval.core.errors import ConfigError
 from lmms_eval.engine.config import pass_at_j
@@ -191,8 +190,7 @@ def aggregate_repeats(
 def combine_repeat_stats(rule: str, members: Sequence[TaskResult]) -> RepeatStats | None:
     """A group's RepeatStats from its members' (None unless every member ran with the same repeats):
     consistency and expected scores combined like the group's metrics; counts summed."""
-    from lmms_eval.engine.score import metric_result
-    from lmms_eval.stats import CombineRule, Estimate, Method, combine
+    from lmms_eval.engine.score import combine_metric_results
 
     stats = [m.repeats for m in members]
     if not stats or any(s is None for s in stats):
@@ -211,28 +209,7 @@ def combine_repeat_stats(rule: str, members: Sequence[TaskResult]) -> RepeatStat
     )
 
     def merged(results: list[MetricResult]) -> MetricResult | None:
-        if len({(r.scale, r.higher_is_better) for r in results}) > 1:
-            return None
-        ests = [
-            Estimate(
-                value=r.value if r.value is not None else float("nan"),
-                stderr=r.stderr,
-                ci_low=r.ci_low,
-                ci_high=r.ci_high,
-                n=r.n,
-                method=cast(Method, r.method),
-            )
-            for r in results
-        ]
-        est = combine(ests, [r.n for r in results], cast(CombineRule, rule))
-        return metric_result(
-            est,
-            n_errors=sum(r.n_errors for r in results),
-            aggregation=rule,
-            higher_is_better=results[0].higher_is_better,
-            scale=results[0].scale,
-            rescale=False,
-        )
+        return combine_metric_results(results, rule)
 
     consistency = [s.consistency for s in present]
     if all(c is not None for c in consistency):

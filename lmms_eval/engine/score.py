@@ -167,36 +167,43 @@ def metric_result(
     )
 
 
+def combine_metric_results(results: Sequence[MetricResult], rule: str) -> MetricResult | None:
+    """One metric combined over groups of samples by ``rule`` (``size_weighted`` or ``macro``), or None when
+    the parts differ in scale or direction (no meaningful combination)."""
+    from lmms_eval.stats import CombineRule, Estimate, Method, combine
+
+    if not results or len({(r.scale, r.higher_is_better) for r in results}) > 1:
+        return None
+    ests = [
+        Estimate(
+            value=r.value if r.value is not None else float("nan"),
+            stderr=r.stderr,
+            ci_low=r.ci_low,
+            ci_high=r.ci_high,
+            n=r.n,
+            method=cast(Method, r.method),
+        )
+        for r in results
+    ]
+    est = combine(ests, [r.n for r in results], cast(CombineRule, rule))
+    return metric_result(
+        est,
+        n_errors=sum(r.n_errors for r in results),
+        aggregation=rule,
+        higher_is_better=results[0].higher_is_better,
+        scale=results[0].scale,
+        rescale=False,
+    )
+
+
 def combine_group(name: str, spec: GroupSpec, members: list[TaskResult]) -> TaskResult:
     """A group's metrics from its member tasks' metrics: those every member reports in the same units."""
-    from lmms_eval.stats import Estimate, Method, combine
-
     shared = set.intersection(*(set(r.metrics) for r in members)) if members else set()
     metrics = {}
     for key in sorted(shared):
-        ms = [r.metrics[key] for r in members]
-        if len({(m.scale, m.higher_is_better) for m in ms}) > 1:
-            continue  # different units or directions: no meaningful combination
-        ests = [
-            Estimate(
-                value=m.value if m.value is not None else float("nan"),
-                stderr=m.stderr,
-                ci_low=m.ci_low,
-                ci_high=m.ci_high,
-                n=m.n,
-                method=cast(Method, m.method),
-            )
-            for m in ms
-        ]
-        est = combine(ests, [m.n for m in ms], spec.aggregate)
-        metrics[key] = metric_result(
-            est,
-            n_errors=sum(m.n_errors for m in ms),
-            aggregation=spec.aggregate,
-            higher_is_better=ms[0].higher_is_better,
-            scale=ms[0].scale,
-            rescale=False,
-        )
+        combined = combine_metric_results([r.metrics[key] for r in members], spec.aggregate)
+        if combined is not None:  # None: different units or directions, no meaningful combination
+            metrics[key] = combined
     return TaskResult(
         name=name,
         kind="group",
