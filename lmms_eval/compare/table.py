@@ -304,33 +304,18 @@ def _row(
     if paired.reduced:
         how = " / ".join(sorted(paired.reduced))
         row.notes.append(f"docs with repeated samples enter with one score each, reduced by {how}")
+    settings: dict[str, Any] = {
+        "confidence": confidence, "alpha": alpha, "power": power, "iters": iters, "seed": seed
+    }  # fmt: skip
     if aggregate_fn is not None:
         if test not in ("auto", "paired_bootstrap", "permutation"):
             row.notes.append(f"--test {test} does not apply to aggregation '{ma.aggregation}'")
-        res = _aggregate_compare(
-            aggregate_fn,
-            paired.a,
-            paired.b,
-            confidence=confidence,
-            alpha=alpha,
-            power=power,
-            iters=iters,
-            seed=seed,
-        )
+        res = _aggregate_compare(aggregate_fn, paired.a, paired.b, **settings)
     else:
         from lmms_eval.stats.paired import paired_compare
 
         try:
-            res = paired_compare(
-                paired.a,
-                paired.b,
-                test=test,
-                confidence=confidence,
-                alpha=alpha,
-                power=power,
-                iters=iters,
-                seed=seed,
-            )
+            res = paired_compare(paired.a, paired.b, test=test, **settings)
         except ValueError as exc:
             raise ConfigError(f"{name}.{key}: --test {test}: {exc}") from exc
     s = row.scale
