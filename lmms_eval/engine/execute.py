@@ -2,21 +2,30 @@
 
 Media for the next batches is decoded while the model works on the current one (a bounded look-ahead, so
 memory holds at most ``lookahead + 1`` batches of decoded media). A request whose media cannot be decoded
-becomes an error without reaching the model. Responses are committed to the journal as they arrive, grouped
-into one transaction per ``flush_s`` seconds (0.2 s by default) so fast models do not wait on disk.
+becomes an error without reaching the model.
+
+Durability: the model hands answers over in groups (``Model.generate_stream``), each group being every
+answer that arrived since the previous one; a group is committed to the journal in one transaction before
+the next group is asked for. So the answers that arrive while a commit runs form the next commit (group
+commit, no timer), an answer is never waiting on disk behind a later one, and a backend that holds a
+request's concurrency slot until its group is taken back (the remote backends do) never has more requests
+sent-but-not-committed than its concurrency limit: a SIGKILL re-pays at most the requests in flight.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lmms_eval.core.types import Request, Response
 from lmms_eval.engine.journal import Journal
 from lmms_eval.models.base import Model
+
+#: a group of answers as the model hands them over: (request, response) pairs committed together
+Answers = list[tuple[Request, Response]]
 
 
 @dataclass
@@ -52,6 +61,30 @@ def order_for_batching(requests: list[Request]) -> list[Request]:
     return sorted(requests, key=lambda r: (len(r.media_parts()), len(r.prompt_text())), reverse=True)
 
 
+class _Committer:
+    """Commits each group of answers in one journal transaction, then counts it and ticks the progress."""
+
+    def __init__(self, journal: Journal, model_id: str, stats: ExecStats, on_done: Callable[[int], None]):
+        self.journal, self.model_id, self.stats, self.on_done = journal, model_id, stats, on_done
+
+    def __call__(self, answers: Answers) -> None:
+        if not answers:
+            return
+        rows = [(r.key, r.task, r.doc_id, self.model_id, resp) for r, resp in answers]
+        try:
+            self.journal.record_many(rows)
+        except KeyboardInterrupt:  # Ctrl-C cut the transaction short: these answers are paid for, keep them
+            self.journal.record_many(rows)
+            raise
+        for request, response in answers:
+            self.stats.responses[request.key] = response
+            if response.ok:
+                self.stats.succeeded += 1
+            else:
+                self.stats.failed += 1
+        self.on_done(len(answers))
+
+
 def execute(
     model: Model,
     pending: list[Request],
@@ -61,97 +94,47 @@ def execute(
     workers: int,
     on_done: Callable[[int], None] = lambda n: None,
     lookahead: int = 2,
-    flush_s: float = 0.2,
 ) -> ExecStats:
     stats = ExecStats()
-    decode = model.capabilities.needs_decoded_media
+    commit = _Committer(journal, model.name, stats, on_done)
     batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
-    model_id = model.name
-
-    buffer = _CommitBuffer(journal, model_id, flush_s=flush_s, on_flush=on_done)
-
-    def record(request: Request, response: Response) -> None:
-        buffer.add(request, response)
-        stats.responses[request.key] = response
-        if response.ok:
-            stats.succeeded += 1
-        else:
-            stats.failed += 1
-
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
-            queue: deque[list[Future[str | None]]] = deque()
-
-            def submit(index: int) -> None:
-                if index < len(batches):
-                    queue.append(
-                        [
-                            pool.submit(decode_request, r) if decode and r.media_parts() else _DONE
-                            for r in batches[index]
-                        ]
-                    )
-
-            for i in range(lookahead + 1):
-                submit(i)
-            for index, batch in enumerate(batches):
-                futures = queue.popleft()
-                submit(index + lookahead + 1)
-                ready: list[Request] = []
-                for request, fut in zip(batch, futures):
-                    error = fut.result()
-                    if error is None:
-                        ready.append(request)
-                    else:
-                        stats.media_errors += 1
-                        record(request, Response.failure(error))
-                if ready:
-                    _call_model(model, ready, record, stats, buffer.maybe_flush)
-                buffer.maybe_flush()
-                _release(batch)
-    finally:
-        # answers already received are committed even when the run is interrupted (Ctrl-C, a crash in
-        # the model); only a SIGKILL loses the last ``flush_s`` seconds
-        buffer.flush()
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
+        for batch, decode_errors in _prefetched(batches, pool, model.capabilities.needs_decoded_media, lookahead):
+            ready = [r for r, error in zip(batch, decode_errors) if error is None]
+            stats.media_errors += len(batch) - len(ready)
+            commit([(r, Response.failure(error)) for r, error in zip(batch, decode_errors) if error])
+            if ready:
+                _call_model(model, ready, commit, stats)
+            _release(batch)
     return stats
+
+
+def _prefetched(
+    batches: list[list[Request]], pool: ThreadPoolExecutor, decode: bool, lookahead: int
+) -> Iterator[tuple[list[Request], list[str | None]]]:
+    """Each batch with its media decoded (one error reason or None per request), decoding up to
+    ``lookahead`` batches ahead on the pool."""
+    queue: deque[list[Future[str | None]]] = deque()
+
+    def submit(index: int) -> None:
+        if index < len(batches):
+            queue.append(
+                [pool.submit(decode_request, r) if decode and r.media_parts() else _DONE for r in batches[index]]
+            )
+
+    for i in range(lookahead + 1):
+        submit(i)
+    for index, batch in enumerate(batches):
+        futures = queue.popleft()
+        submit(index + lookahead + 1)
+        yield batch, [f.result() for f in futures]
 
 
 _DONE: Future[str | None] = Future()
 _DONE.set_result(None)
 
 
-class _CommitBuffer:
-    """Groups journal writes into one transaction every ``flush_s`` seconds (checked after each response and
-    each batch), so a crash loses at most the answers of the last ``flush_s`` seconds, plus the batch in flight."""
-
-    def __init__(
-        self, journal: Journal, model_id: str, flush_s: float, on_flush: Callable[[int], None]
-    ) -> None:
-        self.journal, self.model_id, self.flush_s, self.on_flush = journal, model_id, flush_s, on_flush
-        self.rows: list[tuple[str, str, str, str, Response]] = []
-        self.last = time.monotonic()
-
-    def add(self, request: Request, response: Response) -> None:
-        self.rows.append((request.key, request.task, request.doc_id, self.model_id, response))
-
-    def maybe_flush(self) -> None:
-        if self.rows and time.monotonic() - self.last >= self.flush_s:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            self.journal.record_many(self.rows)
-            self.on_flush(len(self.rows))
-            self.rows = []
-        self.last = time.monotonic()
-
-
-def _call_model(
-    model: Model,
-    ready: list[Request],
-    record: Callable[[Request, Response], None],
-    stats: ExecStats,
-    tick: Callable[[], None],
-) -> None:
+def _call_model(model: Model, ready: list[Request], commit: Callable[[Answers], None], stats: ExecStats) -> None:
     """Generate for plain requests, score choices for the others; every request gets exactly one record."""
     start = time.perf_counter()
     stats.sent += len(ready)
@@ -159,9 +142,9 @@ def _call_model(
         choice = [r for r in ready if r.choices]
         plain = [r for r in ready if not r.choices]
         if choice:
-            _answer_all(model, choice, lambda: enumerate(model.score_choices(choice)), record, tick)
+            _answer_all(model, choice, lambda: [list(enumerate(model.score_choices(choice)))], commit)
         if plain:
-            _answer_all(model, plain, lambda: model.generate_stream(plain), record, tick)
+            _answer_all(model, plain, lambda: model.generate_stream(plain), commit)
     finally:
         stats.model_seconds += time.perf_counter() - start
 
@@ -169,19 +152,28 @@ def _call_model(
 def _answer_all(
     model: Model,
     requests: list[Request],
-    call: Callable[[], Iterable[tuple[int, Response]]],
-    record: Callable[[Request, Response], None],
-    tick: Callable[[], None],
+    call: Callable[[], Iterable[list[tuple[int, Response]]]],
+    commit: Callable[[Answers], None],
 ) -> None:
+    """Commit each group the model yields before asking for the next; requests the model did not answer
+    (it stopped early or crashed) are committed as errors. A journal failure is not the model's: it
+    propagates."""
     answered: set[int] = set()
+    missing = f"model '{model.name}' returned no response for this request"
+    groups = iter(call())
     try:
-        for i, response in call():
-            answered.add(i)
-            record(requests[i], response)
-            tick()
-        missing: str = f"model '{model.name}' returned no response for this request"
-    except Exception as exc:  # a backend crash fails these requests, recorded with the reason
-        missing = f"model error: {type(exc).__name__}: {exc}"
-    for i, request in enumerate(requests):
-        if i not in answered:
-            record(request, Response.failure(missing))
+        while True:
+            try:
+                group = next(groups)
+            except StopIteration:
+                break
+            except Exception as exc:  # a backend crash fails the unanswered requests, with the reason
+                missing = f"model error: {type(exc).__name__}: {exc}"
+                break
+            answered.update(i for i, _ in group)
+            commit([(requests[i], response) for i, response in group])
+    finally:
+        close = getattr(groups, "close", None)
+        if close is not None:  # a streaming backend stops sending when its consumer stops
+            close()
+    commit([(r, Response.failure(missing)) for i, r in enumerate(requests) if i not in answered])

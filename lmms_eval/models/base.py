@@ -87,9 +87,12 @@ class Model(ABC):
         """Live counters shown beside the progress bar (in flight, retries, ...), or None."""
         return None
 
-    def generate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Response]]:
-        """Yield ``(index, response)`` as responses arrive; backends with concurrency override this."""
-        yield from enumerate(self.generate(requests))
+    def generate_stream(self, requests: Sequence[Request]) -> Iterator[list[tuple[int, Response]]]:
+        """Yield the answers in groups as they arrive, each group a list of ``(index, response)``: every
+        answer received since the previous group. The engine commits a group to the journal before it
+        asks for the next one, so a backend may hold a request's resources (its concurrency slot) until
+        then. Backends with concurrency override this; the default yields the whole batch as one group."""
+        yield list(enumerate(self.generate(requests)))
 
     def score_choices(self, requests: Sequence[Request]) -> list[Response]:
         """For requests with ``choices``: each choice's summed log-probability as the assistant's reply

@@ -6,6 +6,10 @@ per-attempt timeout -> on a transient failure free the slot, wait (Retry-After o
 backoff, via tenacity) and try again, up to ``max_retries`` times. Whatever still fails is returned as
 ``Response.failure(reason)``: the engine stores it as an error row, never scores it and sends it again on
 the next run.
+
+An answer keeps its slot until the engine takes the group it arrived in back, which it does only after
+committing that group to the journal: requests sent but not yet durable never outnumber the concurrency
+limit, so a hard kill re-pays at most ``num_concurrent`` requests.
 """
 
 from __future__ import annotations
@@ -143,31 +147,34 @@ class APIModel(Model):
     # -- the engine's side --------------------------------------------------------------------------------
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         out: list[Response | None] = [None] * len(requests)
-        for i, response in self.generate_stream(requests):
-            out[i] = response
+        for group in self.generate_stream(requests):
+            for i, response in group:
+                out[i] = response
         return [r if r is not None else Response.failure("no response") for r in out]
 
-    def generate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Response]]:
+    def generate_stream(self, requests: Sequence[Request]) -> Iterator[list[tuple[int, Response]]]:
+        """Answers in completion order, grouped: each group is everything that arrived while the consumer
+        handled the previous one; the group's slots are freed when the consumer asks for the next."""
         if not requests:
             return
         loop = self._ensure_loop()
-        results: queue.SimpleQueue[tuple[int, Response] | BaseException] = queue.SimpleQueue()
-
-        def emit(i: int, response: Response) -> None:
-            results.put((i, response))
-
-        future = asyncio.run_coroutine_threadsafe(self._run_all(list(requests), emit), loop)
-        future.add_done_callback(lambda f: results.put(f.exception() or _FINISHED) if not f.cancelled() else None)
+        arrivals: queue.SimpleQueue[_Answer | BaseException] = queue.SimpleQueue()
+        future = asyncio.run_coroutine_threadsafe(self._run_all(list(requests), arrivals.put), loop)
+        future.add_done_callback(lambda f: arrivals.put(f.exception() or _FINISHED) if not f.cancelled() else None)
         remaining = len(requests)
         try:
             while remaining:
-                item = results.get()
-                if isinstance(item, BaseException):
-                    raise item
-                if item is _FINISHED:
+                group, end = _drain(arrivals)
+                if group:
+                    yield [(a.index, a.response) for a in group]
+                    remaining -= len(group)
+                    loop.call_soon_threadsafe(_free_slots, group)  # the consumer has committed them
+                if isinstance(end, BaseException):
+                    raise end
+                if end is _FINISHED:
                     break
-                yield item
-                remaining -= 1
+            # the last slots are free (and the live status says so) when the stream ends
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result()
         finally:
             if not future.done():  # the consumer stopped early (crash, Ctrl-C): stop sending
                 future.cancel()
@@ -221,7 +228,7 @@ class APIModel(Model):
             await self.open()
             self._opened = True
 
-    async def _run_all(self, requests: list[Request], emit: Callable[[int, Response], None]) -> None:
+    async def _run_all(self, requests: list[Request], emit: Callable[[_Answer], None]) -> None:
         await self._open_once()
         self.stats.started = time.monotonic()
         tasks: set[asyncio.Task[None]] = set()
@@ -238,9 +245,7 @@ class APIModel(Model):
                 task.cancel()
             raise
 
-    async def _one(
-        self, i: int, request: Request, started: float, emit: Callable[[int, Response], None]
-    ) -> None:
+    async def _one(self, i: int, request: Request, started: float, emit: Callable[[_Answer], None]) -> None:
         t0 = time.perf_counter()
         try:
             if request.media_parts():
@@ -250,62 +255,96 @@ class APIModel(Model):
                 prepared = self.prepare(request)
         except Exception as exc:  # unreadable media is this sample's error
             self.limiter.release(started)
-            self._finish(i, Response.failure(f"media error: {exc}"), emit)
+            self._finish(_Answer(i, Response.failure(f"media error: {exc}")), emit)
             return
 
         slot: float | None = started
         attempt = 1
         while True:
             try:
-                response = await self._attempt(request, prepared, slot)
+                response, slot = await self._attempt(request, prepared, slot)
                 break
             except RetryableError as exc:
                 if attempt > self.api_args.max_retries:
                     tries = "attempt" if attempt == 1 else "attempts"
-                    self._finish(i, Response.failure(f"{exc.reason} (gave up after {attempt} {tries})"), emit)
+                    failure = Response.failure(f"{exc.reason} (gave up after {attempt} {tries})")
+                    self._finish(_Answer(i, failure), emit)
                     return
                 self.stats.retries += 1
                 await asyncio.sleep(self._wait.seconds(exc, attempt))
             except FatalError as exc:
-                self._finish(i, Response.failure(exc.reason), emit)
+                self._finish(_Answer(i, Response.failure(exc.reason)), emit)
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a bug or an unexpected client error: this sample's error, reported
-                self._finish(i, Response.failure(f"{type(exc).__name__}: {exc}"), emit)
+                self._finish(_Answer(i, Response.failure(f"{type(exc).__name__}: {exc}")), emit)
                 return
             slot = None
             attempt += 1
         if response.latency_s is None or attempt > 1:
             response.latency_s = time.perf_counter() - t0
-        self._finish(i, response, emit)
+        # the slot stays taken until the engine has committed this answer (see generate_stream)
+        self._finish(_Answer(i, response, self.limiter, slot), emit)
 
-    async def _attempt(self, request: Request, prepared: Any, slot: float | None) -> Response:
-        """One try within a concurrency slot (``slot``: one already taken) and the per-attempt timeout."""
+    async def _attempt(self, request: Request, prepared: Any, slot: float | None) -> tuple[Response, float]:
+        """One try within a concurrency slot (``slot``: one already taken) and the per-attempt timeout. A
+        failed try frees the slot; a successful one returns the answer with the slot still taken."""
         started = slot if slot is not None else await self.limiter.acquire()
-        ok = congested = False
         timeout = self.api_args.timeout
         try:
             async with _timeout(timeout):
                 response = await self.send(request, prepared)
-            ok = True
-            return response
         except asyncio.TimeoutError:
-            congested = True
+            self.limiter.release(started, congested=True)
             raise RetryableError(f"no answer within timeout={timeout:g} s", congested=True) from None
         except RetryableError as exc:
-            congested = exc.congested
+            self.limiter.release(started, congested=exc.congested)
             raise
-        finally:
-            self.limiter.release(started, congested=congested, succeeded=ok)
+        except BaseException:
+            self.limiter.release(started)
+            raise
+        return response, started
 
-    def _finish(self, i: int, response: Response, emit: Callable[[int, Response], None]) -> None:
+    def _finish(self, answer: _Answer, emit: Callable[[_Answer], None]) -> None:
         self.stats.done += 1
-        if response.ok:
-            self.stats.output_tokens += response.usage.output_tokens or 0
+        if answer.response.ok:
+            self.stats.output_tokens += answer.response.usage.output_tokens or 0
         else:
             self.stats.errors += 1
-        emit(i, response)
+        emit(answer)
+
+
+@dataclass
+class _Answer:
+    """A finished request on its way to the engine; a successful one still holds its limiter slot."""
+
+    index: int
+    response: Response
+    limiter: AdaptiveLimiter | None = None
+    slot: float | None = None
+
+
+def _free_slots(group: list[_Answer]) -> None:
+    """On the loop: release the slots of answers the engine has committed."""
+    for answer in group:
+        if answer.limiter is not None and answer.slot is not None:
+            answer.limiter.release(answer.slot, succeeded=True)
+
+
+def _drain(arrivals: queue.SimpleQueue[_Answer | BaseException]) -> tuple[list[_Answer], Any]:
+    """Wait for one arrival, then take every other one already there; returns the answers and what ended
+    the stream (an exception, ``_FINISHED``) or None."""
+    group: list[_Answer] = []
+    item: _Answer | BaseException = arrivals.get()
+    while True:
+        if not isinstance(item, _Answer):
+            return group, item
+        group.append(item)
+        try:
+            item = arrivals.get_nowait()
+        except queue.Empty:
+            return group, None
 
 
 _FINISHED: Any = object()

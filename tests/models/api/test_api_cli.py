@@ -159,3 +159,41 @@ def test_ctrl_c_commits_every_answer_already_received(fault_server: Any, tmp_pat
     assert 100 <= len(committed) < 600
     # only what was still in flight (8 slots) can be missing; the 0.2 s commit buffer was flushed
     assert s.counters.answered - len(committed) <= 8
+
+
+@pytest.mark.parametrize("concurrency,n", [(16, 300), (64, 640)])
+def test_a_hard_kill_re_pays_at_most_the_requests_in_flight(
+    fault_server: Any, tmp_path: Path, concurrency: int, n: int
+) -> None:
+    """SIGKILL at a quarter, half and three quarters of the run, then the same command again: across both
+    runs the server answers at most N + the requests in flight at the kill (sent, not yet committed; the
+    backend holds a request's slot until its answer is committed, so never more than ``concurrency``),
+    and the results show every sample, no errors. With the old timer-based commit (every 0.2 s) the
+    answers of the last 0.2 s were paid again on top: 16 + 32 here at concurrency 16."""
+    for moment in (0.25, 0.5, 0.75):
+        s, url = fault_server(latency=0.1)
+        run = tmp_path / f"kill_at_{moment}"
+        tasks, out = write_reply_task(run / "tasks", n), run / "out"
+        cmd = [sys.executable, "-m", "lmms_eval", *_args(url, tasks, out, concurrent=concurrency)]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while s.counters.answered < moment * n and time.monotonic() < deadline:
+            assert proc.poll() is None, "the run ended before the kill"
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        in_server = s.counters.in_flight  # still being answered: the server sleeps 0.1 s per request
+        while s.counters.in_flight:
+            time.sleep(0.01)
+        committed = _journal_answered(out / "journal.sqlite")
+        sent_not_committed = s.counters.requests - len(committed)
+        assert in_server <= sent_not_committed <= concurrency, (moment, in_server, sent_not_committed)
+
+        again = run_cli(*_args(url, tasks, out, concurrent=concurrency))
+        assert again.returncode == 0, again.stderr
+        assert s.counters.answered <= n + sent_not_committed, moment
+        for doc in committed:  # nothing committed was sent again
+            assert s.counters.answers[doc.removeprefix("q")] == 1, doc
+        task = _results(out)["results"]["reply_qa"]
+        assert task["n_scored"] == n and task["n_errors"] == 0
+        assert task["metrics"]["accuracy"]["value"] == 1.0
