@@ -39,6 +39,7 @@ from lmms_eval.results.schema import (
     Timings,
     Usage,
 )
+from lmms_eval.results.writer import write_results
 from lmms_eval.tasks.data_root import resolve_data_root
 from lmms_eval.tasks.index import TaskIndex
 from lmms_eval.tasks.spec import GroupSpec, TaskSpec
@@ -131,49 +132,170 @@ def evaluate(
 def _evaluate(
     config: RunConfig, reporter: Reporter, command: list[str] | None, dist: DistContext
 ) -> RunOutcome | None:
-    started = datetime.now(timezone.utc)
-    t0 = time.perf_counter()
+    """The pipeline of ../DESIGN.md, one named stage per step."""
+    clock = _Clock()
+    setup = _load(config)
+    planned = _plan(config, setup, reporter)
+    clock.lap("plan")
+    answered = _answer(config, setup, planned, reporter, dist)
+    clock.lap("model")
+    if answered is None:  # a data-parallel rank other than 0: its answers went to rank 0
+        return None
+    run_dir = Path(config.output_path).expanduser() / _slug(config.model) / clock.run_id
+    scored = _score(config, setup, planned, answered, run_dir)
+    clock.lap("scoring")
+    failure = _failure(config, scored.task_results, planned.n_samples)
+    results = _results(config, setup, planned, answered, scored, clock, failure, command)
+    write_results(run_dir, results)
+    outcome = RunOutcome(results=results, run_dir=run_dir, samples=planned.samples)
+    if failure:
+        raise RunFailedError(failure, outcome)
+    return outcome
+
+
+# --- the stages' records -----------------------------------------------------------------------------------
+
+
+class _Clock:
+    """Wall-clock start and the duration of each stage."""
+
+    def __init__(self) -> None:
+        self.started = datetime.now(timezone.utc)
+        self.run_id = self.started.strftime("%Y%m%d_%H%M%S")
+        self.t0 = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = now - self.last
+        self.last = now
+
+    def timings(self) -> Timings:
+        return Timings(
+            started_at=self.started.isoformat(),
+            finished_at=datetime.now(timezone.utc).isoformat(),
+            total_s=time.perf_counter() - self.t0,
+            plan_s=self.laps["plan"],
+            model_s=self.laps["model"],
+            scoring_s=self.laps["scoring"],
+        )
+
+
+@dataclass
+class _Setup:
+    data_root: Path
+    model: Model
+    tasks: list[Task]
+    groups: dict[str, tuple[GroupSpec, list[str]]]
+
+    @property
+    def family(self) -> str | None:
+        return self.model.family
+
+
+@dataclass
+class _Planned:
+    samples: dict[str, list[Sample]]
+    gen_kwargs: dict[str, Any]
+    k: int
+
+    @property
+    def all_samples(self) -> list[Sample]:
+        return [s for group in self.samples.values() for s in group]
+
+    @property
+    def n_samples(self) -> int:
+        return sum(len(group) for group in self.samples.values())
+
+
+@dataclass
+class _Answered:
+    """Every sample's stored response and attempt count, and what this run sent."""
+
+    stored: dict[str, tuple[Response, int]]
+    journal_path: Path
+    batch_size: int
+    n_cached: int
+    sent: int
+    failed: int
+
+
+@dataclass
+class _Scored:
+    task_results: dict[str, TaskResult]
+    group_results: dict[str, TaskResult]
+    usage: Usage
+    errors: list[ErrorSummary]
+
+
+# --- stage 1: load the model and the tasks -----------------------------------------------------------------
+
+
+def _load(config: RunConfig) -> _Setup:
     data_root = resolve_data_root(config.data_root)
     model = build_model(config)
-    family = model.family
     tasks, groups = load_tasks(config, data_root)
     for task in tasks:
-        check_names(task, family)
+        check_names(task, model.family)
         if task.spec.output_type == "choice_loglikelihood" and not model.capabilities.loglikelihood:
             raise ConfigError(
                 f"Task '{task.name}' scores choices by log-likelihood; model '{config.model}' cannot"
             )
+    return _Setup(data_root=data_root, model=model, tasks=tasks, groups=groups)
 
-    reporter.stage(f"Planning {len(tasks)} task(s) for model '{config.model}' (data root: {data_root})")
-    identity = model.identity()
+
+# --- stage 2: plan every request ---------------------------------------------------------------------------
+
+
+def _plan(config: RunConfig, setup: _Setup, reporter: Reporter) -> _Planned:
+    reporter.stage(
+        f"Planning {len(setup.tasks)} task(s) for model '{config.model}' (data root: {setup.data_root})"
+    )
     gen_kwargs = dict(config.gen_kwargs)
     gen_kwargs.setdefault("seed", config.seed)
     k = config.repeats
     if k > 1:
-        _check_repeats(config, tasks, family, gen_kwargs, reporter)
-    samples: dict[str, list[Sample]] = {}
-    for task in tasks:
-        samples[task.name] = plan_task(
+        _check_repeats(config, setup.tasks, setup.family, gen_kwargs, reporter)
+    identity = setup.model.identity()
+    samples = {
+        task.name: plan_task(
             task,
             model_identity=identity,
-            family=family,
+            family=setup.family,
             limit=config.limit,
             num_fewshot=config.num_fewshot,
             gen_kwargs=gen_kwargs,
             workers=config.prefetch_workers,
-            adjust_media=model.adjust_media,
+            adjust_media=setup.model.adjust_media,
             repeats=k,
         )
-    plan_s = time.perf_counter() - t0
+        for task in setup.tasks
+    }
+    return _Planned(samples=samples, gen_kwargs=gen_kwargs, k=k)
 
+
+# --- stage 3: answer what the journal does not hold yet ----------------------------------------------------
+
+
+def _journal_paths(config: RunConfig, dist: DistContext) -> tuple[Path, Path]:
+    """(this rank's journal, the main journal): data-parallel ranks other than 0 write their own file."""
     output = Path(config.output_path).expanduser()
-    journal_path = Path(config.use_cache).expanduser() if config.use_cache else output / "journal.sqlite"
-    if journal_path.is_dir() or (config.use_cache and not journal_path.suffix):
-        journal_path = journal_path / "journal.sqlite"
-    main_journal = journal_path
-    if dist.enabled and not dist.is_main:  # each data-parallel rank writes its own file, all are read
-        journal_path = journal_path.with_name(f"{journal_path.stem}.rank{dist.rank}{journal_path.suffix}")
-    all_samples = [s for group in samples.values() for s in group]
+    main = Path(config.use_cache).expanduser() if config.use_cache else output / "journal.sqlite"
+    if main.is_dir() or (config.use_cache and not main.suffix):
+        main = main / "journal.sqlite"
+    if dist.enabled and not dist.is_main:
+        return main.with_name(f"{main.stem}.rank{dist.rank}{main.suffix}"), main
+    return main, main
+
+
+def _answer(
+    config: RunConfig, setup: _Setup, planned: _Planned, reporter: Reporter, dist: DistContext
+) -> _Answered | None:
+    """Send the pending requests (prefetch -> batch -> model -> journal) and collect every sample's
+    response: this run's from memory (all ranks' gathered on rank 0), earlier ones from the journals.
+    None on ranks other than 0."""
+    model, all_samples = setup.model, planned.all_samples
+    journal_path, main_journal = _journal_paths(config, dist)
     with Journal(journal_path) as journal:
         # every rank's journal now exists with its tables, and no rank has answered anything yet: all ranks
         # read the same state and so compute the same pending list
@@ -181,9 +303,7 @@ def _evaluate(
         journal.add_readers(sorted(main_journal.parent.glob(f"{main_journal.stem}*{main_journal.suffix}")))
         for s in all_samples:
             if s.plan_error:
-                journal.record(
-                    s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error)
-                )
+                journal.record(s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error))
         keys = [s.request.key for s in all_samples if not s.plan_error]
         done = journal.done_keys(keys)
         pending_map = {
@@ -198,196 +318,256 @@ def _evaluate(
             f"{len(set(keys))} unique requests: {len(done)} already in the journal "
             f"({journal_path}), {len(pending_map)} to send{share} ({how})"
         )
-        t1 = time.perf_counter()
         with reporter.progress(len(pending), f"{config.model}", model.live_status) as tick:
             stats = execute(
                 model, pending, journal, batch_size=batch_size, workers=config.prefetch_workers, on_done=tick
             )
         model.close()
-        model_s = time.perf_counter() - t1
-        # this run's responses are in memory (all ranks' gathered on rank 0); earlier ones come from the journals
         gathered = dist.gather_to_main((stats.responses, stats.sent, stats.failed))
         if gathered is None:
             return None
-        fresh = {k: r for part in gathered for k, r in part[0].items()}
-        stats.sent, stats.failed = sum(p[1] for p in gathered), sum(p[2] for p in gathered)
+        fresh = {key: r for part in gathered for key, r in part[0].items()}
         stored = journal.fetch(s.request.key for s in all_samples if s.request.key not in fresh)
         counts = journal.attempts(fresh)
-        stored.update({k: (r, counts.get(k, 1)) for k, r in fresh.items()})
-
-    t2 = time.perf_counter()
-    run_id = started.strftime("%Y%m%d_%H%M%S")
-    run_dir = output / _slug(config.model) / run_id
-    task_results: dict[str, TaskResult] = {}
-    error_reasons: Counter[str] = Counter()
-    error_example: dict[str, tuple[str, str]] = {}
-    usage = Usage(
-        requests_total=len(set(s.request.key for s in all_samples)),
-        requests_cached=len(done),
-        requests_sent=stats.sent,
-        requests_failed=stats.failed,
+    stored.update({key: (r, counts.get(key, 1)) for key, r in fresh.items()})
+    return _Answered(
+        stored=stored,
+        journal_path=journal_path,
+        batch_size=batch_size,
+        n_cached=len(done),
+        sent=sum(p[1] for p in gathered),
+        failed=sum(p[2] for p in gathered),
     )
-    for task in tasks:
-        task_samples = samples[task.name]
-        scored: list[Sample] = []
-        n_errors = 0
-        records: list[dict[str, Any]] = []
-        for s in task_samples:
-            found = stored.get(s.request.key)
-            response, attempts = found if found else (Response.failure("no response recorded"), 0)
-            s.attempts = attempts
-            if response.ok:
-                if not config.predict_only:
-                    score_sample(s, response, family)
-                scored.append(s)
-                usage.input_tokens += response.usage.input_tokens or 0
-                usage.output_tokens += response.usage.output_tokens or 0
-                usage.reasoning_tokens += response.usage.reasoning_tokens or 0
-            else:
-                n_errors += 1
-                reason = _reason_class(response.error or "")
-                error_reasons[reason] += 1
-                error_example.setdefault(reason, (task.name, s.doc.id))
-            if config.log_samples:  # the fields of SampleRecord (docs/results_schema.md), written directly
-                records.append(
-                    {
-                        "task": task.name,
-                        "doc_id": s.doc.id,
-                        "cache_key": s.request.key,
-                        "prompt": prompt_record(s.request.messages),
-                        "target": s.target,
-                        "response": response.text,
-                        "error": response.error,
-                        "extracted": s.extracted,
-                        "scores": s.scores,
-                        "latency_s": response.latency_s,
-                        "attempts": attempts,
-                        **({"repeat": s.repeat} if k > 1 else {}),
-                    }
-                )
-        n_docs = len({s.doc.id for s in task_samples}) if k > 1 else len(task_samples)
-        repeat_stats: RepeatStats | None = None
-        if config.predict_only:
-            metrics: dict[str, MetricResult] = {}
-            breakdown: dict[str, Any] = {}
-            if k > 1:
-                repeat_stats = RepeatStats(
-                    k=k,
-                    reducer=config.repeat_reducer,
-                    seeds=_repeat_seeds(task, family, gen_kwargs, k),
-                    n_samples=len(task_samples),
-                    n_scored=len(scored),
-                    n_docs_complete=sum(1 for g in by_doc(scored) if len(g) == k),
-                )
-        elif k > 1:
-            metrics, breakdown, repeat_stats = aggregate_repeats(
-                task,
-                scored,
-                n_errors=n_errors,
-                n_docs=n_docs,
-                n_samples=len(task_samples),
-                k=k,
-                reducer=config.repeat_reducer,
-                seeds=_repeat_seeds(task, family, gen_kwargs, k),
-                bootstrap_iters=config.bootstrap_iters,
-                seed=config.seed,
-            )
-        else:
-            metrics, breakdown = aggregate_task(task, scored, n_errors, config.bootstrap_iters, config.seed)
-        task_results[task.name] = TaskResult(
-            name=task.name,
-            version=task.version,
-            n_docs=n_docs,
-            n_scored=len(scored),
-            n_errors=n_errors,
-            metrics=metrics,
-            breakdown=breakdown,
-            dataset=DatasetInfo(
-                source=task.spec.dataset.describe(), fingerprint=task.fingerprint, revision=task.revision
-            ),
-            generation=task.generation(family, gen_kwargs).model_dump(),
-            repeats=repeat_stats,
-        )
+
+
+# --- stage 4: extract, score and aggregate -----------------------------------------------------------------
+
+
+def _score(
+    config: RunConfig, setup: _Setup, planned: _Planned, answered: _Answered, run_dir: Path
+) -> _Scored:
+    """Score every answered sample, aggregate each task (and group), write the samples files."""
+    usage = Usage(
+        requests_total=len({s.request.key for s in planned.all_samples}),
+        requests_cached=answered.n_cached,
+        requests_sent=answered.sent,
+        requests_failed=answered.failed,
+    )
+    errors = _ErrorTally()
+    task_results: dict[str, TaskResult] = {}
+    for task in setup.tasks:
+        task_samples = planned.samples[task.name]
+        scored, records = _score_samples(config, setup.family, planned.k, task_samples, answered, usage, errors)
+        task_results[task.name] = _task_result(config, setup.family, planned, task, task_samples, scored)
         if config.log_samples:
             from lmms_eval.results.writer import write_samples
 
             write_samples(run_dir, task.name, records)
-    group_results = {
+    return _Scored(
+        task_results=task_results,
+        group_results=_group_results(setup.groups, task_results, planned.k),
+        usage=usage,
+        errors=errors.summaries(),
+    )
+
+
+class _ErrorTally:
+    """Error reasons grouped by cause (paths and numbers stripped), with one example sample each."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.example: dict[str, tuple[str, str]] = {}
+
+    def add(self, error: str, task: str, doc_id: str) -> None:
+        reason = _reason_class(error)
+        self.counts[reason] += 1
+        self.example.setdefault(reason, (task, doc_id))
+
+    def summaries(self) -> list[ErrorSummary]:
+        return [
+            ErrorSummary(reason=r, count=c, example_task=self.example[r][0], example_doc_id=self.example[r][1])
+            for r, c in self.counts.most_common(20)
+        ]
+
+
+def _score_samples(
+    config: RunConfig,
+    family: str | None,
+    k: int,
+    task_samples: list[Sample],
+    answered: _Answered,
+    usage: Usage,
+    errors: _ErrorTally,
+) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """The scored samples of one task (errors are counted, never scored) and their samples-file records."""
+    scored: list[Sample] = []
+    records: list[dict[str, Any]] = []
+    for s in task_samples:
+        found = answered.stored.get(s.request.key)
+        response, attempts = found if found else (Response.failure("no response recorded"), 0)
+        s.attempts = attempts
+        if response.ok:
+            if not config.predict_only:
+                score_sample(s, response, family)
+            scored.append(s)
+            usage.input_tokens += response.usage.input_tokens or 0
+            usage.output_tokens += response.usage.output_tokens or 0
+            usage.reasoning_tokens += response.usage.reasoning_tokens or 0
+        else:
+            errors.add(response.error or "", s.task.name, s.doc.id)
+        if config.log_samples:
+            records.append(_sample_record(s, response, attempts, k))
+    return scored, records
+
+
+def _sample_record(s: Sample, response: Response, attempts: int, k: int) -> dict[str, Any]:
+    """The fields of SampleRecord (docs/results_schema.md), written directly."""
+    return {
+        "task": s.task.name,
+        "doc_id": s.doc.id,
+        "cache_key": s.request.key,
+        "prompt": prompt_record(s.request.messages),
+        "target": s.target,
+        "response": response.text,
+        "error": response.error,
+        "extracted": s.extracted,
+        "scores": s.scores,
+        "latency_s": response.latency_s,
+        "attempts": attempts,
+        **({"repeat": s.repeat} if k > 1 else {}),
+    }
+
+
+def _task_result(
+    config: RunConfig,
+    family: str | None,
+    planned: _Planned,
+    task: Task,
+    task_samples: list[Sample],
+    scored: list[Sample],
+) -> TaskResult:
+    """Aggregate one task's scores (by repeat reducer with --repeats) into its metrics."""
+    k, gen_kwargs = planned.k, planned.gen_kwargs
+    n_errors = len(task_samples) - len(scored)
+    n_docs = len({s.doc.id for s in task_samples}) if k > 1 else len(task_samples)
+    repeat_stats: RepeatStats | None = None
+    metrics: dict[str, MetricResult] = {}
+    breakdown: dict[str, Any] = {}
+    if config.predict_only:
+        if k > 1:
+            repeat_stats = RepeatStats(
+                k=k,
+                reducer=config.repeat_reducer,
+                seeds=_repeat_seeds(task, family, gen_kwargs, k),
+                n_samples=len(task_samples),
+                n_scored=len(scored),
+                n_docs_complete=sum(1 for g in by_doc(scored) if len(g) == k),
+            )
+    elif k > 1:
+        metrics, breakdown, repeat_stats = aggregate_repeats(
+            task,
+            scored,
+            n_errors=n_errors,
+            n_docs=n_docs,
+            n_samples=len(task_samples),
+            k=k,
+            reducer=config.repeat_reducer,
+            seeds=_repeat_seeds(task, family, gen_kwargs, k),
+            bootstrap_iters=config.bootstrap_iters,
+            seed=config.seed,
+        )
+    else:
+        metrics, breakdown = aggregate_task(task, scored, n_errors, config.bootstrap_iters, config.seed)
+    return TaskResult(
+        name=task.name,
+        version=task.version,
+        n_docs=n_docs,
+        n_scored=len(scored),
+        n_errors=n_errors,
+        metrics=metrics,
+        breakdown=breakdown,
+        dataset=DatasetInfo(
+            source=task.spec.dataset.describe(), fingerprint=task.fingerprint, revision=task.revision
+        ),
+        generation=task.generation(family, gen_kwargs).model_dump(),
+        repeats=repeat_stats,
+    )
+
+
+def _group_results(
+    groups: dict[str, tuple[GroupSpec, list[str]]], task_results: dict[str, TaskResult], k: int
+) -> dict[str, TaskResult]:
+    out = {
         name: combine_group(name, spec, [task_results[t] for t in members])
         for name, (spec, members) in groups.items()
     }
     if k > 1:
         for name, (spec, members) in groups.items():
-            group_results[name].repeats = combine_repeat_stats(
-                spec.aggregate, [task_results[t] for t in members]
-            )
-    scoring_s = time.perf_counter() - t2
+            out[name].repeats = combine_repeat_stats(spec.aggregate, [task_results[t] for t in members])
+    return out
 
-    total = len(all_samples)
+
+# --- stage 5: the verdict and the results record -----------------------------------------------------------
+
+
+def _failure(config: RunConfig, task_results: dict[str, TaskResult], total: int) -> str | None:
+    """Why the run failed (errors over the budget, a task with nothing scored), or None."""
     total_errors = sum(r.n_errors for r in task_results.values())
     budget = config.error_budget(total)
-    failure = None
     if total_errors > budget:
-        failure = (
+        return (
             f"{total_errors} of {total} samples failed (allowed: {budget}, --max_errors {config.max_errors}). "
             "Results were written; run the same command again to retry only the failed requests."
         )
-    elif not config.predict_only and any(r.n_scored == 0 for r in task_results.values()):
-        empty = [n for n, r in task_results.items() if r.n_scored == 0]
-        failure = f"No sample could be scored for: {', '.join(empty)}"
+    empty = [n for n, r in task_results.items() if r.n_scored == 0]
+    if not config.predict_only and empty:
+        return f"No sample could be scored for: {', '.join(empty)}"
+    return None
 
+
+def _results(
+    config: RunConfig,
+    setup: _Setup,
+    planned: _Planned,
+    answered: _Answered,
+    scored: _Scored,
+    clock: _Clock,
+    failure: str | None,
+    command: list[str] | None,
+) -> Results:
     from lmms_eval.results.environment import collect_environment
-    from lmms_eval.results.writer import write_results
 
-    finished = datetime.now(timezone.utc)
-    results = Results(
-        run_id=run_id,
+    return Results(
+        run_id=clock.run_id,
         status="failed" if failure else "success",
         failure_reason=failure,
-        results=task_results,
-        groups=group_results,
+        results=scored.task_results,
+        groups=scored.group_results,
         config=RunSettings(
             model=config.model,
             model_args=redact(dict(config.model_args)),
-            model_identity=model.identity_hash(),
-            model_family=family,
+            model_identity=setup.model.identity_hash(),
+            model_family=setup.family,
             tasks=config.tasks,
-            batch_size=batch_size,
+            batch_size=answered.batch_size,
             limit=config.limit,
             gen_kwargs=config.gen_kwargs,
             seed=config.seed,
-            repeats=k,
+            repeats=planned.k,
             repeat_reducer=config.repeat_reducer,
             num_fewshot=config.num_fewshot,
             bootstrap_iters=config.bootstrap_iters,
             max_errors=config.max_errors,
             predict_only=config.predict_only,
-            data_root=str(data_root),
-            journal=str(journal_path),
+            data_root=str(setup.data_root),
+            journal=str(answered.journal_path),
             command=redact_command(command or sys.argv),
         ),
         environment=collect_environment(),
-        timings=Timings(
-            started_at=started.isoformat(),
-            finished_at=finished.isoformat(),
-            total_s=time.perf_counter() - t0,
-            plan_s=plan_s,
-            model_s=model_s,
-            scoring_s=scoring_s,
-        ),
-        usage=usage,
-        errors=[
-            ErrorSummary(
-                reason=r, count=c, example_task=error_example[r][0], example_doc_id=error_example[r][1]
-            )
-            for r, c in error_reasons.most_common(20)
-        ],
+        timings=clock.timings(),
+        usage=scored.usage,
+        errors=scored.errors,
     )
-    write_results(run_dir, results)
-    outcome = RunOutcome(results=results, run_dir=run_dir, samples=samples)
-    if failure:
-        raise RunFailedError(failure, outcome)
-    return outcome
 
 
 def _repeat_seeds(task: Task, family: str | None, gen_kwargs: dict[str, Any], k: int) -> list[int]:
