@@ -139,19 +139,22 @@ def peer_score(out: Path) -> tuple[float | None, int | None]:
     return res["results"][TASK]["exact_match,none"], None  # the peer has no error count: failures are scored
 
 
-def run(side: str, server: Server, c: int, tasks: Path, log: Path) -> Run:
+def run(side: str, server: Server, c: int, tasks: Path, log: Path, baseline: Path | None = None) -> Run:
+    """One whole command; side "base" is ours from another checkout (``baseline``, on PYTHONPATH)."""
     out = WORK / f"{side}_out"
     shutil.rmtree(out, ignore_errors=True)
     server.reset()
-    cmd = ours_cmd(server.url, c, tasks, out) if side == "ours" else peer_cmd(server.url, c, tasks, out)
-    cwd = REPO if side == "ours" else WORK  # the peer runs outside the repo so ./lmms_eval cannot shadow it
+    ours = side in ("ours", "base")
+    cmd = ours_cmd(server.url, c, tasks, out) if ours else peer_cmd(server.url, c, tasks, out)
+    cwd = REPO if ours else WORK  # the peer runs outside the repo so ./lmms_eval cannot shadow it
+    env = {**bench_env(), **({"PYTHONPATH": str(baseline)} if side == "base" and baseline else {})}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as fh:
         t0 = time.perf_counter()
-        rc = subprocess.run(cmd, cwd=cwd, env=bench_env(), stdout=fh, stderr=subprocess.STDOUT).returncode
+        rc = subprocess.run(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT).returncode
         wall = time.perf_counter() - t0
     stats = server.stats()
-    score, errors = ours_score(out) if side == "ours" else peer_score(out)
+    score, errors = ours_score(out) if ours else peer_score(out)
     if rc not in (0, 1) or score is None:
         raise RuntimeError(f"{side} run failed (exit {rc}); see {log}")
     return Run(wall, stats["span_s"] or float("nan"), stats["requests"], stats["peak_in_flight"], score, errors)
@@ -166,20 +169,27 @@ def main() -> int:
     ap.add_argument("--concurrency", default="32,64,128,256")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--faults", action="store_true", help="also run both sides with 5%% persistent failures")
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="also run another checkout of ours (e.g. `git worktree add /tmp/base HEAD~1`) with the "
+                         "same venv and PYTHONPATH=that folder, as side `base`: before/after a change")
     a = ap.parse_args()
     sides = ["ours", "peer"] if a.side == "both" else [a.side]
+    if a.baseline_src is not None:
+        sides.insert(1, "base")
     if "peer" in sides and not PEER_BIN.exists():
         print(f"peer not installed at {PEER_BIN}: run benchmarks/peer_setup.sh", file=sys.stderr)
         return 2
     data = write_data(a.n)
     tasks = {"ours": write_ours_task(data), "peer": write_peer_task(data)}
+    tasks["base"] = tasks["ours"]
     server = Server(a.latency, a.slots)
     rows = []
     try:
         for c in [int(x) for x in a.concurrency.split(",")]:
             limit = a.n * a.latency / c
             for side in sides:
-                runs = [run(side, server, c, tasks[side], WORK / "logs" / f"{side}_c{c}_{i}.log") for i in range(a.repeats)]
+                runs = [run(side, server, c, tasks[side], WORK / "logs" / f"{side}_c{c}_{i}.log", a.baseline_src)
+                        for i in range(a.repeats)]
                 for r in runs:
                     if r.score != 1.0 or r.requests != a.n:
                         raise RuntimeError(f"{side} c={c}: score {r.score}, {r.requests} requests (want 1.0, {a.n})")
@@ -197,7 +207,7 @@ def main() -> int:
         try:
             failing = None
             for side in sides:
-                r = run(side, server, 32, tasks[side], WORK / "logs" / f"{side}_faults.log")
+                r = run(side, server, 32, tasks[side], WORK / "logs" / f"{side}_faults.log", a.baseline_src)
                 print(f"5% persistent failures, {side}: score {r.score:.4f}, errors reported {r.errors}, "
                       f"requests sent {r.requests}", flush=True)
                 failing = failing or sum(1 for i in range(a.n) if _persistent(str(i), 0.05))

@@ -114,6 +114,7 @@ class Variant:
     out_dir: Path
     hf_home: Path
     cwd: Path
+    env: dict[str, str] = field(default_factory=dict)
     runs: list[Run] = field(default_factory=list)
     error: str | None = None
 
@@ -199,7 +200,7 @@ def measure(v: Variant, n: int, repeats: int, warmup: int, fresh_hf: bool) -> No
         if fresh_hf:
             shutil.rmtree(v.hf_home, ignore_errors=True)
         log = WORK / "logs" / f"overhead_{v.side}_{safe}_{i}.log"
-        r = run_once(v.cmd, v.cwd, bench_env(v.hf_home), log)
+        r = run_once(v.cmd, v.cwd, {**bench_env(v.hf_home), **v.env}, log)
         if r.rc != 0:
             v.error = f"exit {r.rc} (log: {log})\n" + log.read_text(errors="replace")[-1500:]
             return
@@ -229,6 +230,9 @@ def main() -> int:
                     help="also time the peer with --log_samples (ours writes samples by default)")
     ap.add_argument("--warm-hf-cache", action="store_true",
                     help="keep the peer's HF datasets cache between runs (default: fresh each run)")
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="also time another checkout of ours (e.g. `git worktree add /tmp/base HEAD~1`), run with "
+                         "the same venv and PYTHONPATH=that folder: before/after a change, side by side")
     a = ap.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -258,6 +262,12 @@ def main() -> int:
                "--include_path", str(ours_tasks.relative_to(REPO)),
                "--output_path", str(out.relative_to(REPO)), "--batch_size", "64"]
         variants.append(Variant("ours", "run --batch_size 64", cmd, out, WORK / "ours_hf_home", REPO))
+        if a.baseline_src is not None:
+            src = a.baseline_src.resolve()
+            rev = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True).stdout.strip() or src.name
+            variants.append(Variant("base", f"run --batch_size 64 @ {rev}", cmd, out, WORK / "ours_hf_home", REPO,
+                                    env={"PYTHONPATH": str(src)}))
 
     for v in variants:
         if v.side == "ours" and not OURS_BIN.exists():

@@ -303,7 +303,9 @@ def _answer(
         journal.add_readers(sorted(main_journal.parent.glob(f"{main_journal.stem}*{main_journal.suffix}")))
         for s in all_samples:
             if s.plan_error:
-                journal.record(s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error))
+                journal.record(
+                    s.request.key, s.task.name, s.doc.id, model.name, Response.failure(s.plan_error)
+                )
         keys = [s.request.key for s in all_samples if not s.plan_error]
         done = journal.done_keys(keys)
         pending_map = {
@@ -357,7 +359,9 @@ def _score(
     task_results: dict[str, TaskResult] = {}
     for task in setup.tasks:
         task_samples = planned.samples[task.name]
-        scored, records = _score_samples(config, setup.family, planned.k, task_samples, answered, usage, errors)
+        scored, records = _score_samples(
+            config, setup.family, planned.k, task_samples, answered, usage, errors
+        )
         task_results[task.name] = _task_result(config, setup.family, planned, task, task_samples, scored)
         if config.log_samples:
             from lmms_eval.results.writer import write_samples
@@ -385,7 +389,9 @@ class _ErrorTally:
 
     def summaries(self) -> list[ErrorSummary]:
         return [
-            ErrorSummary(reason=r, count=c, example_task=self.example[r][0], example_doc_id=self.example[r][1])
+            ErrorSummary(
+                reason=r, count=c, example_task=self.example[r][0], example_doc_id=self.example[r][1]
+            )
             for r, c in self.counts.most_common(20)
         ]
 

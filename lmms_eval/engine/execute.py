@@ -4,16 +4,18 @@ Media for the next batches is decoded while the model works on the current one (
 memory holds at most ``lookahead + 1`` batches of decoded media). A request whose media cannot be decoded
 becomes an error without reaching the model.
 
-Durability: the model hands answers over in groups (``Model.generate_stream``), each group being every
-answer that arrived since the previous one; a group is committed to the journal in one transaction before
-the next group is asked for. So the answers that arrive while a commit runs form the next commit (group
-commit, no timer), an answer is never waiting on disk behind a later one, and a backend that holds a
-request's concurrency slot until its group is taken back (the remote backends do) never has more requests
-sent-but-not-committed than its concurrency limit: a SIGKILL re-pays at most the requests in flight.
+Durability: answers go to a journal writer thread as soon as the model hands them over
+(``Model.generate_stream`` yields groups: every answer that arrived since the previous group). The writer
+commits, in one transaction, everything that arrived while its previous commit ran (group commit, no
+timer), so an answer is committed before, or together with, the answers that arrive after it, and the
+model is never kept waiting on disk. A remote backend holds each request's concurrency slot until the
+writer reports its answer committed, so requests sent but not yet durable never outnumber the concurrency
+limit: a SIGKILL re-pays at most the requests in flight. Ctrl-C and crashes drain the writer first.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 from lmms_eval.core.types import Request, Response
 from lmms_eval.engine.journal import Journal
-from lmms_eval.models.base import Model
+from lmms_eval.models.base import AnswerGroup, Model
 
 #: a group of answers as the model hands them over: (request, response) pairs committed together
 Answers = list[tuple[Request, Response]]
@@ -61,28 +63,65 @@ def order_for_batching(requests: list[Request]) -> list[Request]:
     return sorted(requests, key=lambda r: (len(r.media_parts()), len(r.prompt_text())), reverse=True)
 
 
-class _Committer:
-    """Commits each group of answers in one journal transaction, then counts it and ticks the progress."""
+class _JournalWriter:
+    """A thread that commits answers as they come: each transaction holds everything handed over while the
+    previous one ran. ``close`` commits what is left and re-raises a failed commit (disk full, ...)."""
 
     def __init__(self, journal: Journal, model_id: str, stats: ExecStats, on_done: Callable[[int], None]):
         self.journal, self.model_id, self.stats, self.on_done = journal, model_id, stats, on_done
+        self._pending: list[tuple[Answers, Callable[[], None] | None]] = []
+        self._wake = threading.Condition()
+        self._closing = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
+        self._thread.start()
 
-    def __call__(self, answers: Answers) -> None:
-        if not answers:
-            return
-        rows = [(r.key, r.task, r.doc_id, self.model_id, resp) for r, resp in answers]
-        try:
+    def __call__(self, answers: Answers, on_committed: Callable[[], None] | None = None) -> None:
+        if self._error is not None:
+            raise self._error
+        if answers or on_committed is not None:
+            with self._wake:
+                self._pending.append((answers, on_committed))
+                self._wake.notify()
+
+    def close(self) -> None:
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._pending and not self._closing:
+                    self._wake.wait()
+                batch, self._pending = self._pending, []
+                if not batch and self._closing:
+                    return
+            try:
+                self._commit(batch)
+            except BaseException as exc:  # reported to the engine at its next hand-over or at close
+                self._error = exc
+                return
+
+    def _commit(self, batch: list[tuple[Answers, Callable[[], None] | None]]) -> None:
+        answers = [a for group, _ in batch for a in group]
+        if answers:
+            rows = [(r.key, r.task, r.doc_id, self.model_id, resp) for r, resp in answers]
             self.journal.record_many(rows)
-        except KeyboardInterrupt:  # Ctrl-C cut the transaction short: these answers are paid for, keep them
-            self.journal.record_many(rows)
-            raise
         for request, response in answers:
             self.stats.responses[request.key] = response
             if response.ok:
                 self.stats.succeeded += 1
             else:
                 self.stats.failed += 1
-        self.on_done(len(answers))
+        for _, on_committed in batch:
+            if on_committed is not None:
+                on_committed()
+        if answers:
+            self.on_done(len(answers))
 
 
 def execute(
@@ -96,16 +135,21 @@ def execute(
     lookahead: int = 2,
 ) -> ExecStats:
     stats = ExecStats()
-    commit = _Committer(journal, model.name, stats, on_done)
+    commit = _JournalWriter(journal, model.name, stats, on_done)
     batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
-        for batch, decode_errors in _prefetched(batches, pool, model.capabilities.needs_decoded_media, lookahead):
-            ready = [r for r, error in zip(batch, decode_errors) if error is None]
-            stats.media_errors += len(batch) - len(ready)
-            commit([(r, Response.failure(error)) for r, error in zip(batch, decode_errors) if error])
-            if ready:
-                _call_model(model, ready, commit, stats)
-            _release(batch)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
+            decode = model.capabilities.needs_decoded_media
+            for batch, decode_errors in _prefetched(batches, pool, decode, lookahead):
+                ready = [r for r, error in zip(batch, decode_errors) if error is None]
+                stats.media_errors += len(batch) - len(ready)
+                commit([(r, Response.failure(error)) for r, error in zip(batch, decode_errors) if error])
+                if ready:
+                    _call_model(model, ready, commit, stats)
+                _release(batch)
+    finally:
+        # answers already received are committed even when the run is interrupted (Ctrl-C, a crash)
+        commit.close()
     return stats
 
 
@@ -119,7 +163,10 @@ def _prefetched(
     def submit(index: int) -> None:
         if index < len(batches):
             queue.append(
-                [pool.submit(decode_request, r) if decode and r.media_parts() else _DONE for r in batches[index]]
+                [
+                    pool.submit(decode_request, r) if decode and r.media_parts() else _DONE
+                    for r in batches[index]
+                ]
             )
 
     for i in range(lookahead + 1):
@@ -134,7 +181,7 @@ _DONE: Future[str | None] = Future()
 _DONE.set_result(None)
 
 
-def _call_model(model: Model, ready: list[Request], commit: Callable[[Answers], None], stats: ExecStats) -> None:
+def _call_model(model: Model, ready: list[Request], commit: _JournalWriter, stats: ExecStats) -> None:
     """Generate for plain requests, score choices for the others; every request gets exactly one record."""
     start = time.perf_counter()
     stats.sent += len(ready)
@@ -142,7 +189,9 @@ def _call_model(model: Model, ready: list[Request], commit: Callable[[Answers], 
         choice = [r for r in ready if r.choices]
         plain = [r for r in ready if not r.choices]
         if choice:
-            _answer_all(model, choice, lambda: [list(enumerate(model.score_choices(choice)))], commit)
+            _answer_all(
+                model, choice, lambda: [AnswerGroup(list(enumerate(model.score_choices(choice))))], commit
+            )
         if plain:
             _answer_all(model, plain, lambda: model.generate_stream(plain), commit)
     finally:
@@ -152,12 +201,11 @@ def _call_model(model: Model, ready: list[Request], commit: Callable[[Answers], 
 def _answer_all(
     model: Model,
     requests: list[Request],
-    call: Callable[[], Iterable[list[tuple[int, Response]]]],
-    commit: Callable[[Answers], None],
+    call: Callable[[], Iterable[AnswerGroup]],
+    commit: _JournalWriter,
 ) -> None:
-    """Commit each group the model yields before asking for the next; requests the model did not answer
-    (it stopped early or crashed) are committed as errors. A journal failure is not the model's: it
-    propagates."""
+    """Hand each group the model yields to the journal writer; requests the model did not answer (it
+    stopped early or crashed) are recorded as errors. A journal failure is not the model's: it propagates."""
     answered: set[int] = set()
     missing = f"model '{model.name}' returned no response for this request"
     groups = iter(call())
@@ -170,8 +218,8 @@ def _answer_all(
             except Exception as exc:  # a backend crash fails the unanswered requests, with the reason
                 missing = f"model error: {type(exc).__name__}: {exc}"
                 break
-            answered.update(i for i, _ in group)
-            commit([(requests[i], response) for i, response in group])
+            answered.update(i for i, _ in group.answers)
+            commit([(requests[i], response) for i, response in group.answers], group.on_committed)
     finally:
         close = getattr(groups, "close", None)
         if close is not None:  # a streaming backend stops sending when its consumer stops

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -28,6 +29,17 @@ class Capabilities(BaseModel):
     streaming: bool = False
     loglikelihood: bool = False
     needs_decoded_media: bool = True
+
+
+@dataclass
+class AnswerGroup:
+    """Answers a model hands to the engine together, as ``(index in the batch, response)`` pairs.
+    ``on_committed``, when set, is called (from the engine's journal writer thread) once the engine has
+    committed them to the journal: a remote backend holds each request's concurrency slot until then, so
+    requests sent but not yet durable never outnumber its concurrency limit."""
+
+    answers: list[tuple[int, Response]]
+    on_committed: Callable[[], None] | None = None
 
 
 class ModelArgs(BaseModel):
@@ -87,12 +99,10 @@ class Model(ABC):
         """Live counters shown beside the progress bar (in flight, retries, ...), or None."""
         return None
 
-    def generate_stream(self, requests: Sequence[Request]) -> Iterator[list[tuple[int, Response]]]:
-        """Yield the answers in groups as they arrive, each group a list of ``(index, response)``: every
-        answer received since the previous group. The engine commits a group to the journal before it
-        asks for the next one, so a backend may hold a request's resources (its concurrency slot) until
-        then. Backends with concurrency override this; the default yields the whole batch as one group."""
-        yield list(enumerate(self.generate(requests)))
+    def generate_stream(self, requests: Sequence[Request]) -> Iterator[AnswerGroup]:
+        """Yield the answers in groups as they arrive: each group holds every answer received since the
+        previous one. Backends with concurrency override this; the default yields the batch as one group."""
+        yield AnswerGroup(list(enumerate(self.generate(requests))))
 
     def score_choices(self, requests: Sequence[Request]) -> list[Response]:
         """For requests with ``choices``: each choice's summed log-probability as the assistant's reply

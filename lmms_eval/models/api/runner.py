@@ -7,15 +7,16 @@ backoff, via tenacity) and try again, up to ``max_retries`` times. Whatever stil
 ``Response.failure(reason)``: the engine stores it as an error row, never scores it and sends it again on
 the next run.
 
-An answer keeps its slot until the engine takes the group it arrived in back, which it does only after
-committing that group to the journal: requests sent but not yet durable never outnumber the concurrency
-limit, so a hard kill re-pays at most ``num_concurrent`` requests.
+An answer keeps its slot until the engine has committed it to the journal (``AnswerGroup.on_committed``):
+requests sent but not yet durable never outnumber the concurrency limit, so a hard kill re-pays at most
+``num_concurrent`` requests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import queue
 import sys
@@ -34,7 +35,7 @@ from lmms_eval.core.types import Request, Response
 from lmms_eval.models.api.limiter import AdaptiveLimiter
 from lmms_eval.models.api.media import ImageFormat, MediaSettings
 from lmms_eval.models.api.retry import FatalError, RetryableError, RetryWait
-from lmms_eval.models.base import Capabilities, Model, ModelArgs
+from lmms_eval.models.base import AnswerGroup, Capabilities, Model, ModelArgs
 
 
 class APIArgs(ModelArgs):
@@ -148,13 +149,17 @@ class APIModel(Model):
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         out: list[Response | None] = [None] * len(requests)
         for group in self.generate_stream(requests):
-            for i, response in group:
+            for i, response in group.answers:
                 out[i] = response
+            if group.on_committed is not None:
+                group.on_committed()
+        if self._loop is not None:  # the slots freed above are free (and the live status says so) now
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), self._loop).result()
         return [r if r is not None else Response.failure("no response") for r in out]
 
-    def generate_stream(self, requests: Sequence[Request]) -> Iterator[list[tuple[int, Response]]]:
+    def generate_stream(self, requests: Sequence[Request]) -> Iterator[AnswerGroup]:
         """Answers in completion order, grouped: each group is everything that arrived while the consumer
-        handled the previous one; the group's slots are freed when the consumer asks for the next."""
+        handled the previous one. Successful answers keep their slots until ``on_committed``."""
         if not requests:
             return
         loop = self._ensure_loop()
@@ -166,15 +171,15 @@ class APIModel(Model):
             while remaining:
                 group, end = _drain(arrivals)
                 if group:
-                    yield [(a.index, a.response) for a in group]
+                    yield AnswerGroup(
+                        [(a.index, a.response) for a in group],
+                        on_committed=functools.partial(_free_slots_soon, loop, group),
+                    )
                     remaining -= len(group)
-                    loop.call_soon_threadsafe(_free_slots, group)  # the consumer has committed them
                 if isinstance(end, BaseException):
                     raise end
                 if end is _FINISHED:
                     break
-            # the last slots are free (and the live status says so) when the stream ends
-            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result()
         finally:
             if not future.done():  # the consumer stopped early (crash, Ctrl-C): stop sending
                 future.cancel()
@@ -323,6 +328,12 @@ class _Answer:
     response: Response
     limiter: AdaptiveLimiter | None = None
     slot: float | None = None
+
+
+def _free_slots_soon(loop: asyncio.AbstractEventLoop, group: list[_Answer]) -> None:
+    """From any thread: free these answers' slots on the loop (nothing to free once the loop is closed)."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(_free_slots, group)
 
 
 def _free_slots(group: list[_Answer]) -> None:
