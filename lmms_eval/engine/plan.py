@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,12 +32,14 @@ class Sample:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def select_docs(docs: list[Doc], limit: float | None) -> list[Doc]:
-    """``--limit``: an integer keeps the first N docs, a fraction below 1 keeps that share (rounded up)."""
+def select_docs(docs: Sequence[Doc], limit: float | None) -> list[Doc]:
+    """``--limit``: an integer keeps the first N docs, a fraction below 1 keeps that share (rounded up).
+
+    Only the kept docs are built (a task's docs may build each row when it is indexed or iterated)."""
     if limit is None:
-        return docs
+        return list(docs)
     count = math.ceil(limit * len(docs)) if 0 < limit < 1 else int(limit)
-    return docs[:count]
+    return list(docs[:count])
 
 
 def _hash_path_refs(requests: list[Request], workers: int) -> dict[int, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from lmms_eval.core.errors import ConfigError, DataError
 from lmms_eval.core.registry import import_dotted
@@ -13,6 +14,7 @@ from lmms_eval.core.types import GenerationConfig, Message
 from lmms_eval.tasks.data_root import resolve_path
 from lmms_eval.tasks.prompt import PromptRenderer, compile_template, render_template, render_value
 from lmms_eval.tasks.sources import LoadedDocs
+from lmms_eval.tasks.sources.arrow import LazyRows, column_values, take_rows
 from lmms_eval.tasks.spec import DatasetSpec, ExtractorSpec, TaskSpec
 
 
@@ -20,6 +22,81 @@ from lmms_eval.tasks.spec import DatasetSpec, ExtractorSpec, TaskSpec
 class Doc:
     id: str
     data: dict[str, Any]
+
+
+class _PositionIds(Sequence[str]):
+    """Doc ids that are row positions ("0", "1", ...), made when asked for."""
+
+    def __init__(self, positions: range) -> None:
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, key: int) -> str: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> _PositionIds: ...
+
+    def __getitem__(self, key: int | slice) -> str | _PositionIds:
+        if isinstance(key, slice):
+            return _PositionIds(self._positions[key])
+        return str(self._positions[key])
+
+
+class DocList(Sequence[Doc]):
+    """A task's docs: the ids are held, each Doc (and its row, for lazy sources) is built when indexed or
+    iterated. Slicing gives another DocList and reads no row."""
+
+    def __init__(self, ids: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, key: int) -> Doc: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> DocList: ...
+
+    def __getitem__(self, key: int | slice) -> Doc | DocList:
+        if isinstance(key, slice):
+            return DocList(self.ids[key], self.rows[key])
+        return Doc(id=self.ids[key], data=self.rows[key])
+
+    def __iter__(self) -> Iterator[Doc]:
+        for doc_id, row in zip(self.ids, self.rows):
+            yield Doc(id=doc_id, data=row)
+
+
+class _Skipping(Sequence[int]):
+    """``range(n)`` without the (sorted) positions in ``skip``, indexed without building the list."""
+
+    def __init__(self, n: int, skip: list[int]) -> None:
+        self._n, self._skip = n, skip
+
+    def __len__(self) -> int:
+        return self._n - len(self._skip)
+
+    @overload
+    def __getitem__(self, key: int) -> int: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[int]: ...
+
+    def __getitem__(self, key: int | slice) -> int | list[int]:
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self)))]
+        if not 0 <= key < len(self):
+            raise IndexError(key)
+        i = key
+        for s in self._skip:
+            if s > i:
+                break
+            i += 1
+        return i
 
 
 def load_dataset_spec(spec: DatasetSpec, yaml_dir: Path, data_root: Path, task: str) -> LoadedDocs:
@@ -39,9 +116,10 @@ def load_dataset_spec(spec: DatasetSpec, yaml_dir: Path, data_root: Path, task: 
     if spec.filter:
         expr = compile_template("{{ (" + spec.filter + ") | string }}")
         try:
-            loaded.docs = [d for d in loaded.docs if expr.render(**d, doc=d) == "True"]
+            keep = [i for i, d in enumerate(loaded.docs) if expr.render(**d, doc=d) == "True"]
         except Exception as exc:
             raise DataError(f"Task '{task}': dataset.filter {spec.filter!r} failed: {exc}") from exc
+        loaded.docs = take_rows(loaded.docs, keep)
     return loaded
 
 
@@ -51,8 +129,9 @@ class Task:
     def __init__(self, spec: TaskSpec, yaml_path: Path, data_root: Path) -> None:
         self.spec, self.yaml_path, self.data_root = spec, yaml_path, data_root
         self._loaded: LoadedDocs | None = None
-        self._docs: list[Doc] | None = None
-        self._fewshot_pool: list[dict[str, Any]] | None = None
+        self._docs: DocList | None = None
+        self._fewshot_pool: Sequence[dict[str, Any]] | None = None
+        self._fewshot_positions: dict[str, list[int]] = {}
         self._renderers: dict[str | None, PromptRenderer] = {}
 
     @property
@@ -73,38 +152,57 @@ class Task:
     def revision(self) -> str | None:
         return self.spec.dataset.hub.revision if self.spec.dataset.hub else None
 
-    def docs(self) -> list[Doc]:
+    def docs(self) -> DocList:
+        """The docs in order. Rows of hub and Parquet sources are built one at a time when a doc is indexed
+        or iterated; the ids are read from the ``doc_id`` column alone."""
         if self._docs is None:
             self._loaded = load_dataset_spec(
                 self.spec.dataset, self.yaml_path.parent, self.data_root, self.name
             )
             rows = self._loaded.docs
-            if self.spec.process_docs:
+            if self.spec.process_docs:  # takes and returns a list: every row is built
                 fn = import_dotted(self.spec.process_docs, f"process_docs of task '{self.name}'")
-                rows = list(fn(rows))
+                rows = list(fn(rows if isinstance(rows, list) else list(rows)))
             self._docs = self._with_ids(rows)
         return self._docs
 
-    def _with_ids(self, rows: list[dict[str, Any]]) -> list[Doc]:
+    def doc_ids(self) -> Sequence[str]:
+        """Every doc's id, without building any row."""
+        return self.docs().ids
+
+    def _with_ids(self, rows: Sequence[dict[str, Any]]) -> DocList:
         field = self.spec.doc_id
         if field is None:
-            return [Doc(id=str(i), data=row) for i, row in enumerate(rows)]
-        docs, seen = [], set()
-        for i, row in enumerate(rows):
-            if field not in row:
-                cols = ", ".join(sorted(row))
-                raise DataError(
-                    f"Task '{self.name}': doc_id column '{field}' is missing in row {i}. Columns: {cols}"
-                )
-            doc_id = str(row[field])
+            return DocList(_PositionIds(range(len(rows))), rows)
+        ids = self._id_column(rows, field)
+        seen: set[str] = set()
+        for doc_id in ids:
             if doc_id in seen:
                 raise DataError(
                     f"Task '{self.name}': doc id '{doc_id}' (column '{field}') is not unique; "
                     "choose another doc_id column or remove doc_id to use row indices"
                 )
             seen.add(doc_id)
-            docs.append(Doc(id=doc_id, data=row))
-        return docs
+        return DocList(ids, rows)
+
+    def _id_column(self, rows: Sequence[dict[str, Any]], field: str) -> list[str]:
+        """The ``doc_id`` column as strings; a lazy source reads that column only."""
+        if isinstance(rows, LazyRows):
+            if len(rows) and field not in rows.column_names:
+                cols = ", ".join(sorted(rows.column_names))
+                raise DataError(
+                    f"Task '{self.name}': doc_id column '{field}' is missing in row 0. Columns: {cols}"
+                )
+            return [str(v) for v in rows.column(field)] if len(rows) else []
+        ids = []
+        for i, row in enumerate(rows):
+            if field not in row:
+                cols = ", ".join(sorted(row))
+                raise DataError(
+                    f"Task '{self.name}': doc_id column '{field}' is missing in row {i}. Columns: {cols}"
+                )
+            ids.append(str(row[field]))
+        return ids
 
     @property
     def columns(self) -> list[str]:
@@ -176,11 +274,16 @@ class Task:
         if self._fewshot_pool is None:
             loaded = load_dataset_spec(spec.dataset, self.yaml_path.parent, self.data_root, self.name)
             self._fewshot_pool = loaded.docs
-        pool = [
-            d for d in self._fewshot_pool if not self.spec.doc_id or str(d.get(self.spec.doc_id)) != doc.id
-        ]
+            if self.spec.doc_id:  # where each id sits in the pool (its id column only), to leave the doc out
+                ids = column_values(loaded.docs, self.spec.doc_id)
+                for i, value in enumerate(ids):
+                    self._fewshot_positions.setdefault(str(value), []).append(i)
+        pool = self._fewshot_pool
+        skip = self._fewshot_positions.get(doc.id, []) if self.spec.doc_id else []
+        # the same draw as sampling the list of pool rows without the doc: random.sample picks positions
+        candidates: Sequence[int] = _Skipping(len(pool), skip) if skip else range(len(pool))
         rng = random.Random(f"{spec.seed}:{doc.id}")
-        chosen = rng.sample(pool, min(num, len(pool)))
+        chosen = [pool[i] for i in rng.sample(candidates, min(num, len(candidates)))]
         template = spec.target or self.spec.target
         return [(d, render_template(template, d, self.name)) for d in chosen]
 

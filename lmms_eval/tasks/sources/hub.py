@@ -1,7 +1,8 @@
 """Hugging Face Hub datasets through ``datasets.load_dataset`` (imported lazily).
 
 Image and Audio columns are cast with ``decode=False`` so docs hold ``{"bytes", "path"}`` dicts: media stays
-a reference until the prefetch stage decodes it.
+a reference until the prefetch stage decodes it. The rows stay in the dataset's memory-mapped Arrow table
+and are built one at a time (:class:`~lmms_eval.tasks.sources.arrow.LazyRows`), never listed whole.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from typing import Any
 
 from lmms_eval.core.errors import DataError
 from lmms_eval.tasks.sources import LoadedDocs
+from lmms_eval.tasks.sources.arrow import ArrowBackend, LazyRows
 from lmms_eval.tasks.spec import HubSource
 
 
-def load_hub(source: HubSource) -> LoadedDocs:
+def open_dataset(source: HubSource) -> Any:
+    """The ``datasets.Dataset`` of one split, its Image and Audio columns left undecoded."""
     try:
         import datasets
     except ImportError as exc:
@@ -36,8 +39,16 @@ def load_hub(source: HubSource) -> LoadedDocs:
     for column, feature in ds.features.items():
         if isinstance(feature, (datasets.Image, datasets.Audio)):
             ds = ds.cast_column(column, type(feature)(decode=False))
+    return ds
+
+
+def load_hub(source: HubSource) -> LoadedDocs:
+    ds = open_dataset(source)
+    # The arrow-formatted full slice is the dataset's own (memory-mapped) table, sliced without a copy; a
+    # dataset with an indices mapping (never the case for load_dataset's splits) would be gathered instead.
+    table = ds.with_format("arrow")[:]
     return LoadedDocs(
-        docs=ds.to_list(),
+        docs=LazyRows(ArrowBackend(table)),
         fingerprint=str(ds._fingerprint),
         revision=source.revision,
         media_root=None,

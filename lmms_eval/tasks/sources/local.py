@@ -1,4 +1,6 @@
-"""Local datasets: JSONL, JSON, CSV, Parquet files, or a folder of media files."""
+"""Local datasets: JSONL, JSON, CSV, Parquet files, or a folder of media files.
+
+Parquet is read lazily (``arrow.ParquetBackend``); the text formats are parsed whole into dicts."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from lmms_eval.core.errors import DataError
 from lmms_eval.tasks.sources import LoadedDocs
+from lmms_eval.tasks.sources.arrow import LazyRows, ParquetBackend
 from lmms_eval.tasks.spec import LocalSource
 
 _SUFFIX_FORMAT = {
@@ -66,13 +69,16 @@ def _read_json(path: Path, records_key: str | None) -> list[dict[str, Any]]:
     return data
 
 
-def _read_parquet(path: Path) -> list[dict[str, Any]]:
+def _open_parquet(path: Path) -> LazyRows:
+    """A Parquet file as lazy rows, read one row group at a time (no row is built until it is used)."""
     try:
-        import pyarrow.parquet as pq
+        import pyarrow  # noqa: F401
     except ImportError as exc:
         raise DataError(f"Reading {path} needs pyarrow: pip install 'lmms_eval[parquet]'") from exc
-    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
-    return rows
+    try:
+        return LazyRows(ParquetBackend(path))
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError, ArrowIOError an OSError
+        raise DataError(f"{path}: cannot read as Parquet: {exc}") from exc
 
 
 def _read_folder(path: Path, source: LocalSource) -> list[dict[str, Any]]:
@@ -113,12 +119,19 @@ def _fill_missing_columns(docs: list[dict[str, Any]]) -> list[str]:
 
 
 def load_local(source: LocalSource, path: Path, media_root: Path | None) -> LoadedDocs:
+    """Read a local source. Parquet stays lazy (rows built one at a time, every row has every column);
+    JSONL, JSON, CSV and folders are read whole into a list of dicts."""
     if not path.exists():
         raise DataError(
             f"Data file not found: {path}. Point --data_root (or $LMMS_EVAL_DATA_ROOT) at the folder that "
             f"holds '{source.path}'."
         )
     fmt = infer_format(source, path)
+    if fmt == "parquet":
+        rows = _open_parquet(path)
+        root = media_root or path.parent
+        columns = sorted(rows.column_names)
+        return LoadedDocs(docs=rows, fingerprint=_fingerprint(path), media_root=root, columns=columns)
     try:
         if fmt == "jsonl":
             docs = _read_jsonl(path)
@@ -127,8 +140,6 @@ def load_local(source: LocalSource, path: Path, media_root: Path | None) -> Load
         elif fmt == "csv":
             with path.open(encoding="utf-8", newline="") as fh:
                 docs = list(csv.DictReader(fh))
-        elif fmt == "parquet":
-            docs = _read_parquet(path)
         else:
             docs = _read_folder(path, source)
     except UnicodeDecodeError as exc:
