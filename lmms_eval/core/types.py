@@ -140,6 +140,19 @@ class Request(_Strict):
         return "".join(out)
 
 
+def request_seed(request: Request) -> int:
+    """The sampling seed of one request: its generation seed (``seed + r`` for repeat r; 0 when unset) plus
+    a stable hash of ``(task, doc_id)``, modulo 2**32.
+
+    Each request thus draws from its own random stream, whatever batch it lands in, and two docs of one
+    repeat do not share a stream. The hash is sha256 (never Python's per-process ``hash()``), so every
+    process and every run derive the same seed. The cache key is unaffected: it keys on the
+    ``GenerationConfig``, whose ``seed`` stays as planned."""
+    base = request.generation.seed or 0
+    digest = hashlib.sha256(f"{request.task}\x00{request.doc_id}".encode()).digest()
+    return (base + int.from_bytes(digest[:8], "big")) % 2**32
+
+
 class Usage(_Strict):
     input_tokens: int | None = None
     output_tokens: int | None = None

@@ -67,6 +67,25 @@ class VideoFrames:
     def __len__(self) -> int:
         return len(self.frames)
 
+    def index_fps(self) -> float:
+        """The rate that numbers the frames in ``frame_indices``: the source's fps, or 1000 (millisecond
+        ticks) when the container does not tell it."""
+        return self.fps if self.fps else 1000.0
+
+    def frame_indices(self, fps: float | None = None) -> list[int]:
+        """Each sampled frame's number in a stream of ``fps`` frames per second (default ``index_fps()``):
+        ``round(t * fps)`` for its presentation time ``t``. For a constant-frame-rate source at its own fps
+        these are the frames' own numbers, and ``index / fps`` gives back ``timestamps_s``."""
+        rate = fps or self.index_fps()
+        return [round(t * rate) for t in self.timestamps_s]
+
+    def total_frames(self, fps: float | None = None) -> int:
+        """The number of frames in the whole source at ``fps`` (default ``index_fps()``): ``duration * fps``
+        rounded, and at least one past the last sampled frame."""
+        rate = fps or self.index_fps()
+        counted = round((self.duration_s or 0.0) * rate)
+        return max([counted, *(i + 1 for i in self.frame_indices(rate))])
+
 
 def _uniform_indices(count: int, n: int) -> list[int]:
     """``n`` indices into ``range(count)``: the centres of ``n`` equal segments (``n <= count``)."""

@@ -44,6 +44,7 @@ from lmms_eval.core.types import (
     TextPart,
     Usage,
     VideoPart,
+    request_seed,
 )
 from lmms_eval.media.errors import describe_exception
 from lmms_eval.models.api.media import (
@@ -306,7 +307,8 @@ class SGLangModel(Model):
 
 def sampling_params(request: Request) -> dict[str, Any]:
     """SGLang's sampling parameters for ``request``. The seed goes as ``sampling_seed`` (recent SGLang) and only
-    when sampling (greedy decoding needs none)."""
+    when sampling (greedy decoding needs none); it is the request's own (``request_seed``: the run's seed +
+    repeat + a hash of task and doc), so an answer does not depend on the batch it lands in."""
     gen = request.generation
     params: dict[str, Any] = {"max_new_tokens": gen.max_new_tokens, "temperature": gen.temperature}
     if gen.top_p is not None:
@@ -316,7 +318,7 @@ def sampling_params(request: Request) -> dict[str, Any]:
     if gen.n != 1:
         params["n"] = gen.n
     if gen.seed is not None and gen.temperature > 0:
-        params["sampling_seed"] = gen.seed
+        params["sampling_seed"] = request_seed(request)
     return params
 
 

@@ -39,7 +39,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 from pydantic import Field, field_validator
 
 from lmms_eval.core.errors import ConfigError
-from lmms_eval.core.types import MediaPart, Request, Response, Usage, VideoPart
+from lmms_eval.core.types import MediaPart, Request, Response, Usage, VideoPart, request_seed
 from lmms_eval.media.errors import MediaError, describe_exception
 from lmms_eval.models.api.media import ImageFormat, MediaSettings
 from lmms_eval.models.api.openai_format import VideoMode, openai_messages
@@ -268,7 +268,8 @@ class VLLMModel(Model):
         if gen.stop:
             kw["stop"] = list(gen.stop)
         if gen.seed is not None:
-            kw["seed"] = gen.seed
+            # the request's own stream (its seed + a hash of task and doc), as the hf backend samples it
+            kw["seed"] = request_seed(request)
         return self._vllm.SamplingParams(**kw)
 
     # -- generation ------------------------------------------------------------------------------------

@@ -85,6 +85,25 @@ def test_fps_sampling(clip: Path) -> None:
     assert _indices(result) == [5 * k for k in range(8)]
 
 
+def test_frame_indices_are_the_sampled_frames_numbers(clip: Path) -> None:
+    """What the hf backend hands a video processor as ``VideoMetadata``: the sampled frames' numbers in the
+    source at its fps (read back from their brightness), the source's frame count, so that
+    ``index / fps`` is each frame's time."""
+    result = decode_video(VideoPart(ref=MediaRef(path=str(clip)), fps=2.0, num_frames=5))
+    assert result.index_fps() == pytest.approx(FPS)
+    assert result.frame_indices() == _indices(result) == [0, 10, 20, 25, 35]
+    assert result.total_frames() == 40
+    assert [i / FPS for i in result.frame_indices()] == pytest.approx(result.timestamps_s)
+
+
+def test_frame_indices_without_a_known_fps_count_milliseconds() -> None:
+    frames = VideoFrames(frames=[], timestamps_s=[0.5, 1.25, 2.9996], fps=None, duration_s=2.5)
+    assert frames.index_fps() == 1000.0
+    assert frames.frame_indices() == [500, 1250, 3000]
+    assert frames.total_frames() == 3001, "at least one past the last sampled frame"
+    assert frames.frame_indices(fps=4.0) == [2, 5, 12]
+
+
 def test_fps_capped_by_num_frames(clip: Path) -> None:
     result = decode_video(VideoPart(ref=MediaRef(path=str(clip)), fps=5.0, num_frames=5))
     assert _indices(result) == [2 * k for k in (2, 6, 10, 14, 18)]

@@ -5,15 +5,22 @@ Family quirks are rows of ``families.FAMILIES``; the names users know from lmms-
 a model is built, never at ``import lmms_eval``.
 
 Batching: requests arrive longest-first from the engine; each batch is one ``generate`` call with left
-padding, so greedy outputs match batch size 1. On CUDA out-of-memory a batch is split in halves and retried,
-which is what ``--batch_size auto`` relies on.
+padding, so greedy outputs match batch size 1. Sampled outputs do too: each request draws from its own
+generator seeded by ``request_seed`` (``sampling.py``). On CUDA out-of-memory a batch is split in halves and
+retried, which is what ``--batch_size auto`` relies on.
+
+Video: the engine's decoder samples the frames; the processor gets them with ``do_sample_frames=False`` and
+each clip's ``VideoMetadata`` (source fps, the sampled frames' indices, frame count, duration), so the time
+annotations Qwen3-VL and SmolVLM write into the prompt, and Qwen2.5-VL's temporal position ids, are those of
+the real clip. A family's ``video_kwargs`` (e.g. qwen-vl-utils' frame pixel rules) go to its video processor.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from lmms_eval.core.errors import ConfigError
 from lmms_eval.core.types import (
@@ -28,6 +35,9 @@ from lmms_eval.core.types import (
 )
 from lmms_eval.models.base import Capabilities, Model, ModelArgs
 from lmms_eval.models.hf.families import ALIASES, FAMILIES, Family, family_for_model_type
+
+if TYPE_CHECKING:
+    from lmms_eval.media.video import VideoFrames
 
 
 class HFArgs(ModelArgs):
@@ -64,6 +74,11 @@ class HFModel(Model):
 
     def __init__(self, args: HFArgs) -> None:
         super().__init__(args)
+        if args.ignore_media:
+            # a blind baseline drops every media part: the engine's prefetch stage must not decode any
+            self.capabilities = self.capabilities.model_copy(  # type: ignore[misc]
+                update={"needs_decoded_media": False}
+            )
         if args.family is None and self.default_family is not None:
             args.family = self.default_family
         if args.family is not None and args.family not in FAMILIES:
@@ -228,19 +243,18 @@ class HFModel(Model):
             return self._generate_split(batch[:half]) + self._generate_split(batch[half:])
 
     def _generate_batch(self, batch: list[Request]) -> list[Response]:
+        from lmms_eval.models.hf.sampling import RowSampler, row_settings
+
         torch = self._torch
         gen = batch[0].generation
         start = time.perf_counter()
         inputs = self._inputs(batch)
         kw: dict[str, Any] = {"max_new_tokens": self.args.max_new_tokens or gen.max_new_tokens}
-        if gen.temperature > 0:
-            kw.update(do_sample=True, temperature=gen.temperature)
-            if gen.top_p is not None:
-                kw["top_p"] = gen.top_p
-            if gen.seed is not None:
-                torch.manual_seed(gen.seed)
-        else:
-            kw["do_sample"] = False
+        # greedy search; rows that sample get their token forced by their own seeded generator
+        kw["do_sample"] = False
+        rows = row_settings(batch, self.model.generation_config)
+        if RowSampler.needed(rows):
+            kw["logits_processor"] = [RowSampler(rows)]
         pad_id = self.tokenizer.pad_token_id
         with torch.inference_mode():
             output = self.model.generate(**inputs, **kw, pad_token_id=pad_id)
@@ -275,7 +289,7 @@ class HFModel(Model):
             return feats.to(self.device)
         texts: list[str] = []
         images: list[Any] = []
-        videos: list[Any] = []
+        videos: list[VideoFrames] = []
         audios: list[Any] = []
         for r in batch:
             conv, imgs, vids, auds = self._conversation(r)
@@ -301,18 +315,26 @@ class HFModel(Model):
         if any(images):
             kw["images"] = images
         if videos:
-            kw["videos"] = videos
+            kw["videos"] = [_video_array(v) for v in videos]
+            # the frames are already sampled: the processor must not sample again, and gets their real times
+            kw["videos_kwargs"] = {
+                "do_sample_frames": False,
+                "video_metadata": [_video_metadata(v) for v in videos],
+                **copy.deepcopy(dict(fam.video_kwargs)),  # the family row's nested dicts stay untouched
+            }
         if audios:
             kw[fam.audio_kwarg] = [a.samples for a in audios]
             kw["sampling_rate"] = audios[0].sampling_rate
         # BatchFeature.to casts only floating tensors (pixels, audio features) to the model's dtype
         return self.processor(**kw).to(self.device, dtype=self.model.dtype)
 
-    def _conversation(self, r: Request) -> tuple[list[dict[str, Any]], list[Any], list[Any], list[Any]]:
+    def _conversation(
+        self, r: Request
+    ) -> tuple[list[dict[str, Any]], list[Any], list[VideoFrames], list[Any]]:
         """The request as a transformers chat conversation, with the decoded media in order."""
         conv: list[dict[str, Any]] = []
         images: list[Any] = []
-        videos: list[Any] = []
+        videos: list[VideoFrames] = []
         audios: list[Any] = []
         for m in r.messages:
             content: list[dict[str, Any]] = []
@@ -326,7 +348,7 @@ class HFModel(Model):
                     images.append(p.decoded)
                 elif isinstance(p, VideoPart):
                     content.append({"type": "video"})
-                    videos.append(_video_array(p.decoded))
+                    videos.append(p.decoded)
                 elif isinstance(p, AudioPart):
                     content.append({"type": "audio"})
                     audios.append(p.decoded)
@@ -366,10 +388,26 @@ def _first_audio(r: Request) -> Any:
     raise ValueError("a speech model needs an audio part in the request")
 
 
-def _video_array(frames: Any) -> Any:
+def _video_array(frames: VideoFrames) -> Any:
     import numpy as np
 
     return np.stack([np.asarray(f.convert("RGB")) for f in frames.frames])
+
+
+def _video_metadata(frames: VideoFrames) -> Any:
+    """The clip as transformers' ``VideoMetadata``: its sampled frames are ``frames_indices`` of a stream of
+    ``total_num_frames`` at ``fps``, so ``index / fps`` is each frame's time (see ``VideoFrames.frame_indices``)."""
+    from transformers.video_utils import VideoMetadata
+
+    fps = frames.index_fps()
+    return VideoMetadata(
+        total_num_frames=frames.total_frames(fps),
+        fps=fps,
+        duration=frames.duration_s,
+        frames_indices=frames.frame_indices(fps),
+        height=frames.frames[0].height,
+        width=frames.frames[0].width,
+    )
 
 
 def _apply_stop(text: str, stop: list[str]) -> tuple[str, bool]:

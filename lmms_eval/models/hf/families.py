@@ -6,7 +6,9 @@ processor wants media passed; nothing here is code specific to one family.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Family:
     #: pixel budget applied before the processor, when neither the task nor --model_args set one
     max_pixels: int | None = None
     min_pixels: int | None = None
+    #: keyword arguments for the processor's video processor (its ``videos_kwargs``), e.g. a reference
+    #: implementation's frame pixel rules
+    video_kwargs: Mapping[str, Any] = field(default_factory=dict)
     #: audio sampling rate the processor expects
     sampling_rate: int = 16000
     #: processor keyword for audio arrays
@@ -37,6 +42,17 @@ class Family:
 _VIDEO = frozenset({"text", "image", "video"})
 # Qwen2-VL / 2.5-VL reference limits (qwen-vl-utils): 4 to 16384 visual tokens of 28x28 pixels.
 _QWEN_MAX, _QWEN_MIN = 16384 * 28 * 28, 4 * 28 * 28
+# Qwen2-VL / 2.5-VL reference video rules (qwen-vl-utils, vision_process.py: VIDEO_MIN_PIXELS,
+# VIDEO_MAX_PIXELS, VIDEO_TOTAL_PIXELS, FRAME_FACTOR, smart_resize): each frame is resized to a multiple of
+# 28 holding 128 to 768 tokens of 28x28 pixels, and to at most an even share of 90% of a 128000-token
+# context, counted per FRAME_FACTOR=2 frames (one temporal patch):
+#   max_pixels = max(min(768*28*28, 0.9*128000*28*28 / frames * 2), 1.05 * 128*28*28)
+# transformers' Qwen2-VL video processor applies that share with cap_pixels_per_frame=True.
+_QWEN_VIDEO: dict[str, Any] = {
+    "size": {"shortest_edge": 128 * 28 * 28, "longest_edge": 768 * 28 * 28},
+    "cap_pixels_per_frame": True,
+    "max_video_tokens": 128000,
+}
 
 FAMILIES: dict[str, Family] = {
     f.name: f
@@ -46,6 +62,7 @@ FAMILIES: dict[str, Family] = {
             modalities=_VIDEO,
             max_pixels=_QWEN_MAX,
             min_pixels=_QWEN_MIN,
+            video_kwargs=_QWEN_VIDEO,
             model_types=("qwen2_vl",),
         ),
         Family(
@@ -53,6 +70,7 @@ FAMILIES: dict[str, Family] = {
             modalities=_VIDEO,
             max_pixels=_QWEN_MAX,
             min_pixels=_QWEN_MIN,
+            video_kwargs=_QWEN_VIDEO,
             model_types=("qwen2_5_vl",),
         ),
         Family("qwen3_vl", modalities=_VIDEO, model_types=("qwen3_vl", "qwen3_vl_moe")),

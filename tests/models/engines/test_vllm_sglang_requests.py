@@ -9,6 +9,7 @@ that a real engine accepts these inputs: no GPU run has been made.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import sys
 import types
@@ -30,6 +31,7 @@ from lmms_eval.core.types import (
     Request,
     TextPart,
     VideoPart,
+    request_seed,
 )
 from lmms_eval.models import MODELS
 
@@ -326,20 +328,55 @@ def test_vllm_video_url_mode_sends_the_file(fake_vllm: types.ModuleType) -> None
 def test_vllm_sampling_params_come_from_the_generation_config(fake_vllm: types.ModuleType) -> None:
     model = _vllm()
     full = GenerationConfig(max_new_tokens=32, temperature=0.7, top_p=0.9, stop=["\n", "Q:"], seed=5, n=3)
-    responses = model.generate([_request(_text("a"), gen=full), _request(_text("b"))])
+    sampled = _request(_text("a"), gen=full)
+    responses = model.generate([sampled, _request(_text("b"))])
     params = [p.kwargs for p in FAKE_VLLM_STATE["llm"].calls[0]["sampling_params"]]
     assert params[0] == {
         "max_tokens": 32,
         "temperature": 0.7,
         "top_p": 0.9,
         "stop": ["\n", "Q:"],
-        "seed": 5,
+        "seed": request_seed(sampled),
         "n": 3,
     }
     assert params[1] == {"max_tokens": 16, "temperature": 0.0, "n": 1}
     assert responses[0].texts == ["answer: a", "answer: a #1", "answer: a #2"]
     assert responses[0].text == "answer: a" and responses[1].texts == []
     assert responses[0].usage.output_tokens == 9, "n samples: their tokens summed"
+
+
+def test_request_seed_is_the_generation_seed_plus_a_stable_hash_of_task_and_doc() -> None:
+    def seed_of(task: str, doc_id: str, seed: int | None) -> int:
+        return request_seed(
+            Request(messages=[], generation=GenerationConfig(seed=seed), task=task, doc_id=doc_id)
+        )
+
+    # sha256, not Python's per-process hash(): the same number in every process and every run
+    digest = hashlib.sha256(b"nlvr_dev\x0012-0").digest()
+    assert seed_of("nlvr_dev", "12-0", 7) == (7 + int.from_bytes(digest[:8], "big")) % 2**32
+    assert seed_of("nlvr_dev", "12-0", None) == seed_of("nlvr_dev", "12-0", 0)
+    assert seed_of("nlvr_dev", "12-0", 8) == (seed_of("nlvr_dev", "12-0", 7) + 1) % 2**32
+    assert len({seed_of("nlvr_dev", d, 7) for d in ("1", "2", "3")}) == 3
+    assert seed_of("other", "12-0", 7) != seed_of("nlvr_dev", "12-0", 7)
+
+
+def test_vllm_each_request_samples_with_its_own_seed(fake_vllm: types.ModuleType) -> None:
+    """Two docs of one repeat (same generation seed) get different SamplingParams seeds; one doc's repeats
+    (seed + r) differ too, and the seed is the request's, not its batch position's."""
+    model = _vllm()
+    gen = GenerationConfig(max_new_tokens=8, temperature=1.0, seed=3)
+    requests = [
+        _request(_text("q"), gen=gen, doc_id="a"),
+        _request(_text("q"), gen=gen, doc_id="b"),
+        _request(_text("q"), gen=gen.model_copy(update={"seed": 4}), doc_id="a"),
+    ]
+    model.generate(requests)
+    model.generate(requests[::-1])
+    first, second = (
+        [p.kwargs["seed"] for p in call["sampling_params"]] for call in FAKE_VLLM_STATE["llm"].calls
+    )
+    assert first == [request_seed(r) for r in requests] == second[::-1]
+    assert len(set(first)) == 3
 
 
 def test_vllm_responses_map_back_in_order_with_usage(fake_vllm: types.ModuleType) -> None:
@@ -530,7 +567,8 @@ def test_sglang_sampling_params_and_n_samples(monkeypatch: pytest.MonkeyPatch, q
     model = _sglang(monkeypatch, qwen_dir)
     sampled = GenerationConfig(max_new_tokens=20, temperature=0.8, top_p=0.95, stop=["\n"], seed=3, n=2)
     greedy = GenerationConfig(max_new_tokens=8, seed=3)
-    responses = model.generate([_request(_text("a"), gen=sampled), _request(_text("b"), gen=greedy)])
+    requests = [_request(_text("a"), gen=sampled), _request(_text("b"), gen=greedy)]
+    responses = model.generate(requests)
     calls = FAKE_SGLANG_STATE["engine"].calls
     assert [c["sampling_params"] for c in calls] == [
         [{"max_new_tokens": 8, "temperature": 0.0}],
@@ -541,7 +579,7 @@ def test_sglang_sampling_params_and_n_samples(monkeypatch: pytest.MonkeyPatch, q
                 "top_p": 0.95,
                 "stop": ["\n"],
                 "n": 2,
-                "sampling_seed": 3,
+                "sampling_seed": request_seed(requests[0]),  # the request's own seed, from its doc and repeat
             }
         ],
     ]

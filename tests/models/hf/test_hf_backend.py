@@ -59,9 +59,7 @@ def test_alias_runs_a_real_task_end_to_end(family: str, tiny_model, tmp_path: Pa
         assert all(isinstance(r, str) for r in responses.values())
 
 
-# gemma3's tiny model decodes to empty strings for every prompt (even with redrawn weights), so a
-# comparison of its outputs would check nothing; it is covered by the end-to-end test only
-@pytest.mark.parametrize("family", ["qwen2_vl", "llava_hf", "idefics3", "smolvlm"])
+@pytest.mark.parametrize("family", ["qwen2_vl", "llava_hf", "idefics3", "smolvlm", "gemma3"])
 def test_greedy_batch_of_one_equals_batch_of_four(family: str, tiny_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     if family not in BUILDERS:
         pytest.skip(f"no tiny {family}")
@@ -86,3 +84,31 @@ def test_prompt_starts_with_exactly_one_bos(family: str, tiny_model) -> None:  #
     ids = model._inputs([request])["input_ids"][0].tolist()
     bos = model.tokenizer.bos_token_id
     assert ids.count(bos) == 1 and ids[0] == bos
+
+
+def test_ignore_media_decodes_nothing(tiny_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A blind baseline (ignore_media=true) reports that it needs no decoded media, so the engine never
+    calls the decoder: with every decode failing, all requests are still answered."""
+    import lmms_eval.media.decode as decode
+    from lmms_eval.models import MODELS
+
+    def broken(part: object) -> None:
+        raise AssertionError("ignore_media=true must not decode media")
+
+    monkeypatch.setattr(decode, "decode_part", broken)
+    model_dir = tiny_model("llava_hf")
+    config = RunConfig(
+        model="llava_hf",
+        model_args={"pretrained": str(model_dir), "ignore_media": True},
+        tasks=["nlvr_dev"],
+        limit=3,
+        batch_size=2,
+        output_path=str(tmp_path),
+        gen_kwargs={"max_new_tokens": 3},
+        prefetch_workers=2,
+    )
+    result = evaluate(config).results.results["nlvr_dev"]
+    assert (result.n_scored, result.n_errors) == (3, 0)
+    blind = MODELS.get("llava_hf").from_args({"pretrained": str(model_dir), "ignore_media": True})
+    assert not blind.capabilities.needs_decoded_media
+    assert MODELS.get("llava_hf").from_args({"pretrained": str(model_dir)}).capabilities.needs_decoded_media

@@ -809,6 +809,10 @@ def build_gemma3(out_dir: Path) -> Path:
             "query_pre_attn_scalar": 16,
             "sliding_window": 32,
             "max_position_embeddings": 2048,
+            # untied (the real Gemma 3 ties them): Gemma scales input embeddings by sqrt(hidden_size), so with
+            # tied weights the last input token dominates the logits and redrawn weights only ever repeat the
+            # last prompt token ("\n" after "<start_of_turn>model"), which the backend strips to ""
+            "tie_word_embeddings": False,
             "bos_token_id": tokenizer.bos_token_id,
             "eos_token_id": tokenizer.eos_token_id,
             "pad_token_id": tokenizer.pad_token_id,
@@ -818,6 +822,7 @@ def build_gemma3(out_dir: Path) -> Path:
         boi_token_index=_ids(tokenizer, "<start_of_image>")[0],
         eoi_token_index=_ids(tokenizer, "<end_of_image>")[0],
         image_token_index=_ids(tokenizer, "<image_soft_token>")[0],
+        tie_word_embeddings=False,
     )
     model = Gemma3ForConditionalGeneration(config)
     return _finish(out_dir, model, processor, tokenizer, eos=["<eos>", "<end_of_turn>"])
