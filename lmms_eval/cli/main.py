@@ -1,5 +1,6 @@
 """Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``, ``lmms-eval models``,
-``lmms-eval compare RUN_A RUN_B ...``, ``lmms-eval gate RUN --require ...``, ``lmms-eval power ...``.
+``lmms-eval compare RUN_A RUN_B ...``, ``lmms-eval gate RUN --require ...``, ``lmms-eval power ...``,
+``lmms-eval data pull|verify|ls`` (the offline mirror of Hub datasets).
 
 lmms-eval users type flags without a subcommand; that means ``run``. ``--tasks list`` lists tasks.
 Exit codes: 0 success, 1 the run failed (results still written) or a gate failed, 2 invalid input.
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 
 from lmms_eval import __version__
 
-SUBCOMMANDS = ("run", "tasks", "models", "compare", "gate", "power")
+SUBCOMMANDS = ("run", "tasks", "models", "compare", "gate", "power", "data")
 
 
 def add_run_flags(p: argparse.ArgumentParser) -> None:
@@ -78,14 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.add_argument("name", nargs="?", help="a task or group to describe")
     tasks.add_argument("--include_path", action="append", help="extra folder of task YAML files")
     tasks.add_argument("--data_root", help="root of local task data (sizes are counted there)")
+    tasks.add_argument(
+        "--json", action="store_true", help="print JSON: source, mirror status, columns used, prompt, scoring"
+    )
     sub.add_parser("models", help="list model backends")
     from lmms_eval.cli.compare import add_compare_flags
+    from lmms_eval.cli.data import add_data_flags
     from lmms_eval.cli.gate import add_gate_flags
     from lmms_eval.cli.power import add_power_flags
 
     add_compare_flags(sub.add_parser("compare", help="paired comparison of runs (the first is the baseline)"))
     add_gate_flags(sub.add_parser("gate", help="check a run against thresholds and a baseline (CI gate)"))
     add_power_flags(sub.add_parser("power", help="sample size, power or minimal detectable effect"))
+    add_data_flags(sub.add_parser("data", help="offline mirror of Hub datasets: pull, verify, ls"))
     return parser
 
 
@@ -111,7 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "tasks":
             from lmms_eval.cli.tasks import run_tasks
 
-            return run_tasks(args.name, args.include_path or [], args.data_root)
+            return run_tasks(args.name, args.include_path or [], args.data_root, as_json=args.json)
+        if args.command == "data":
+            from lmms_eval.cli.data import run_data
+
+            return run_data(args)
         if args.command in ("compare", "gate", "power"):
             from lmms_eval.cli.compare import run_compare
             from lmms_eval.cli.gate import run_gate

@@ -80,8 +80,11 @@ def _entry_for(path: Path, data_root: Path) -> IndexEntry:
 
     size = spec.num_docs
     if size is None and spec.dataset.local is not None:
+        from lmms_eval.tasks.sources import no_hub_downloads
+
         try:
-            size = len(Task(spec, path, data_root).docs())
+            with no_hub_downloads():  # a hub task with a local fallback: counted only from files here
+                size = len(Task(spec, path, data_root).docs())
         except LmmsEvalError:
             size = None
     return IndexEntry(
@@ -155,8 +158,11 @@ class TaskIndex:
 
 
 def _cache_key(files: list[Path], data_root: Path) -> str:
+    from lmms_eval.mirror.layout import MANIFEST_NAME, mirror_root
+
     digest = hashlib.sha256(f"v{INDEX_VERSION}|{data_root}".encode())
-    for p in files:
+    manifest = mirror_root(data_root) / MANIFEST_NAME  # `data pull` changes sizes counted from the mirror
+    for p in [*files, *([manifest] if manifest.is_file() else [])]:
         st = p.stat()
         digest.update(f"{p}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]

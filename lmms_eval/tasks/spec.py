@@ -40,25 +40,41 @@ class LocalSource(_Strict):
     media_root: str | None = None
     pattern: str = "*"
     fields_regex: str | None = None
+    #: extra columns copied from existing ones, ``{new: existing}``: gives a local layout the column names
+    #: of the hub schema it stands in for (text formats: jsonl, json, csv, folder)
+    alias: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("alias")
+    @classmethod
+    def _alias_names(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [f"{k}: {v}" for k, v in value.items() if not k.isidentifier() or not v.isidentifier()]
+        if bad:
+            raise ValueError(f"alias maps column names to column names, got {bad}")
+        return value
 
 
 class DatasetSpec(_Strict):
+    """``hub``, ``local``, or both. With both, the hub dataset is the source of truth and ``local`` is a
+    fallback layout of the same data: docs come from the offline mirror (``DATA_ROOT/hf/...``) when it holds
+    the split, else from the local files when they exist, else from the Hub."""
+
     hub: HubSource | None = None
     local: LocalSource | None = None
     filter: str | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> DatasetSpec:
-        if (self.hub is None) == (self.local is None):
-            raise ValueError("dataset needs exactly one of 'hub' or 'local'")
+    def _a_source(self) -> DatasetSpec:
+        if self.hub is None and self.local is None:
+            raise ValueError("dataset needs 'hub', 'local', or both (a hub dataset with a local fallback)")
         return self
 
     def describe(self) -> str:
+        local = f"local:{self.local.path}" if self.local is not None else ""
         if self.hub is not None:
             extra = f"/{self.hub.name}" if self.hub.name else ""
-            return f"hf:{self.hub.path}{extra}[{self.hub.split}]"
-        assert self.local is not None
-        return f"local:{self.local.path}"
+            hub = f"hf:{self.hub.path}{extra}[{self.hub.split}]"
+            return f"{hub} | {local}" if local else hub
+        return local
 
 
 class MediaSpec(_Strict):

@@ -11,7 +11,6 @@ from typing import Any, overload
 from lmms_eval.core.errors import ConfigError, DataError
 from lmms_eval.core.registry import import_dotted
 from lmms_eval.core.types import GenerationConfig, Message
-from lmms_eval.tasks.data_root import resolve_path
 from lmms_eval.tasks.prompt import PromptRenderer, compile_template, render_template, render_value
 from lmms_eval.tasks.sources import LoadedDocs
 from lmms_eval.tasks.sources.arrow import LazyRows, column_values, take_rows
@@ -100,19 +99,9 @@ class _Skipping(Sequence[int]):
 
 
 def load_dataset_spec(spec: DatasetSpec, yaml_dir: Path, data_root: Path, task: str) -> LoadedDocs:
-    if spec.hub is not None:
-        from lmms_eval.tasks.sources.hub import load_hub
+    from lmms_eval.tasks.sources import load_source
 
-        loaded = load_hub(spec.hub)
-    else:
-        from lmms_eval.tasks.sources.local import load_local
-
-        assert spec.local is not None
-        path = resolve_path(spec.local.path, yaml_dir, data_root)
-        media_root = (
-            resolve_path(spec.local.media_root, yaml_dir, data_root) if spec.local.media_root else None
-        )
-        loaded = load_local(spec.local, path, media_root)
+    loaded = load_source(spec, yaml_dir, data_root, task)  # the mirror, local files or the Hub
     if spec.filter:
         expr = compile_template("{{ (" + spec.filter + ") | string }}")
         try:

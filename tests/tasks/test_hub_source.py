@@ -61,7 +61,7 @@ def test_hub_task_over_local_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     from lmms_eval.tasks.task import Task
     from lmms_eval.tasks.yaml_loader import parse_spec
 
-    path = CATALOG_DIR / "mathvision" / "mathvision_testmini_hf.yaml"
+    path = CATALOG_DIR / "mathvision" / "mathvision_testmini.yaml"  # a hub task (local fallback absent here)
     spec = parse_spec(path)
     assert isinstance(spec, TaskSpec) and spec.dataset.hub is not None
     spec.dataset.hub.path = str(tmp_path / "MathVision")  # the real loader, pointed at the local copy

@@ -1,0 +1,76 @@
+"""Which mirrorable Hub splits the tasks use (their ``dataset.hub`` and few-shot ``dataset.hub``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lmms_eval.core.errors import ConfigError, LmmsEvalError
+from lmms_eval.mirror.layout import SplitKey, not_mirrorable
+from lmms_eval.tasks.index import TaskIndex
+from lmms_eval.tasks.spec import HubSource, TaskSpec
+
+
+@dataclass
+class SplitUse:
+    """One Hub split and the tasks that read it."""
+
+    key: SplitKey
+    source: HubSource
+    tasks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Usage:
+    splits: dict[SplitKey, SplitUse] = field(default_factory=dict)
+    #: (task, why it has nothing to mirror): local tasks, local-path hub datasets, ...
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def for_task(self, task: str) -> list[SplitUse]:
+        return [u for u in self.splits.values() if task in u.tasks]
+
+
+def hub_sources(spec: TaskSpec) -> list[HubSource]:
+    sources = [spec.dataset.hub]
+    if spec.fewshot is not None:
+        sources.append(spec.fewshot.dataset.hub)
+    return [s for s in sources if s is not None]
+
+
+def task_usage(index: TaskIndex, names: Iterable[str] | None = None) -> Usage:
+    """The Hub splits of the named tasks (groups and tags expanded), or of every task in the index.
+
+    Two tasks that read one split at different revisions are a ConfigError: the mirror holds one."""
+    from lmms_eval.tasks.yaml_loader import parse_spec
+
+    tasks = index.expand(names) if names else [e.name for e in index.entries if e.kind == "task"]
+    usage = Usage()
+    for name in tasks:
+        entry = index.get(name)
+        try:
+            spec = parse_spec(Path(entry.path))
+        except LmmsEvalError as exc:
+            usage.skipped.append((name, str(exc)))
+            continue
+        if not isinstance(spec, TaskSpec):
+            continue
+        sources = hub_sources(spec)
+        if not sources:
+            usage.skipped.append((name, f"reads local files ({spec.dataset.describe()})"))
+        for source in sources:
+            reason = not_mirrorable(source)
+            if reason is not None:
+                usage.skipped.append((name, reason))
+                continue
+            key = SplitKey.of(source)
+            use = usage.splits.setdefault(key, SplitUse(key, source))
+            if use.source.revision != source.revision:
+                raise ConfigError(
+                    f"Tasks {', '.join(use.tasks)} and {name} read {key.label} at different revisions "
+                    f"({use.source.revision} and {source.revision}); the mirror holds one: pin the same "
+                    "revision in their YAML files"
+                )
+            if name not in use.tasks:
+                use.tasks.append(name)
+    return usage
