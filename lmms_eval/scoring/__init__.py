@@ -29,6 +29,9 @@ for _name, _fn in {
     "last_line": "extract_last_line",
     "regex": "extract_regex",
     "mathvision": "lmms_eval.scoring.mathvision:extract_mathvision_answer",
+    "pope": "lmms_eval.scoring.pope:extract_pope_answer",
+    "mme": "lmms_eval.scoring.mme:extract_mme_answer",
+    "hallusion_bench": "lmms_eval.scoring.hallusion_bench:extract_hallusion_bench_answer",
 }.items():
     EXTRACTORS.add_lazy(_name, _fn if ":" in _fn else f"{_E}:{_fn}")
 
@@ -37,16 +40,27 @@ for _name, _fn in {
     "exact_match": "exact_match",
     "accuracy": "accuracy",
     "yes_no_confusion": "yes_no_confusion",
-    "anls": "anls",
-    "relaxed_accuracy": "relaxed_accuracy",
-    "vqa_accuracy": "vqa_accuracy",
+    "anls": "lmms_eval.scoring.anls:anls",
+    "relaxed_accuracy": "lmms_eval.scoring.chartqa:relaxed_accuracy",
+    "vqa_accuracy": "lmms_eval.scoring.vqa:vqa_accuracy",
+    "textvqa_accuracy": "lmms_eval.scoring.vqa:textvqa_accuracy",
+    "vizwiz_accuracy": "lmms_eval.scoring.vqa:vizwiz_accuracy",
+    "ocrbench_match": "lmms_eval.scoring.ocrbench:ocrbench_match",
     "wer": "word_error_rate",
     "cer": "character_error_rate",
     "numeric_tolerance": "numeric_tolerance",
     "mathvision_accuracy": "lmms_eval.scoring.mathvision:mathvision_accuracy",
+    "pope_correct": "lmms_eval.scoring.pope:pope_correct",
+    "pope_confusion": "lmms_eval.scoring.pope:pope_confusion",
+    "mme_code": "lmms_eval.scoring.mme:mme_code",
+    "hallusion_bench_correct": "lmms_eval.scoring.hallusion_bench:hallusion_bench_correct",
+    "hallusion_bench_group_code": "lmms_eval.scoring.hallusion_bench:hallusion_bench_group_code",
 }.items():
     METRICS.add_lazy(_name, _fn if ":" in _fn else f"{_M}:{_fn}")
 
 _A = "lmms_eval.scoring.aggregations"
 for _name in ("mean", "median", "macro_mean", "yes_precision", "yes_recall", "yes_f1", "yes_ratio"):
     AGGREGATIONS.add_lazy(_name, f"{_A}:{_name}")
+AGGREGATIONS.add_lazy("ocrbench_points", "lmms_eval.scoring.ocrbench:ocrbench_points")
+AGGREGATIONS.add_lazy("group_all_correct", f"{_A}:group_all_correct")
+AGGREGATIONS.add_lazy("mme_score", "lmms_eval.scoring.mme:mme_score")

@@ -24,11 +24,23 @@ Confusion-code aggregations (``yes_*``) read the per-sample codes of the ``yes_n
 ``3.0`` = true positive, ``2.0`` = false negative, ``1.0`` = false positive, ``0.0`` = true negative,
 the positive class being "yes". A ratio whose denominator is 0 (e.g. precision with no "yes" prediction)
 is defined as ``0.0``.
+
+All-correct groups (``group_all_correct``; MME's acc+ and HallusionBench's qAcc/fAcc build on
+:func:`group_tallies`): the share of groups (``labels``: an image's question pair, a question asked of
+several figures, ...) whose samples are all right. Each per-sample score is a *member code*
+``2 * member + correct``: ``correct`` is 0 or 1 and ``member`` a small integer that tells the samples of
+one group apart (the figure of a question group, the question of a figure group). A resample that draws a
+group ``k`` times holds ``k`` copies of each of its members, so ``k = entries / distinct members``: every
+group counts ``k`` times, as a cluster bootstrap over the groups requires (run these with ``cluster_key``
+set to the group, or to a coarser column, so that whole groups are drawn). A group missing some members
+(failed requests are not scored) is judged on the members it has. A score of ``-1`` (``NO_GROUP``) marks a
+sample that belongs to no group: it is left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -258,8 +270,176 @@ def yes_ratio(scores: np.ndarray, labels: np.ndarray | None = None, **_: Any) ->
     return _ratio(*_confusion(scores))
 
 
+# -- all-correct groups -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlatResamples:
+    """Resamples as one flat list of weighted entries: entry ``i`` of resample ``row[i]`` has the category
+    code ``label[i]`` (``0..n_labels-1``), the score ``value[i]`` and occurs ``weight[i]`` times."""
+
+    row: np.ndarray
+    label: np.ndarray
+    value: np.ndarray
+    weight: np.ndarray
+    n_rows: int
+    n_labels: int
+
+
+def _require_groups(labels: Any, name: str) -> None:
+    if labels is None:
+        raise ConfigError(
+            f"Aggregation '{name}' needs a group per sample: give the metric "
+            "'aggregation_args: {by: <column>}'."
+        )
+
+
+def flat_rows(scores: np.ndarray, labels: Any) -> FlatResamples:
+    """The ``(B, n)`` form (labels ``(n,)`` or ``(B, n)``) as flat entries of weight 1."""
+    rows = _rows(scores)
+    b, n = rows.shape
+    codes, n_labels = label_codes(labels)
+    if codes.ndim == 1:
+        codes = np.broadcast_to(codes, (b, n))
+    if codes.shape != (b, n):
+        raise ValueError(f"labels must have shape ({n},) or ({b}, {n}), got {codes.shape}")
+    return FlatResamples(
+        row=np.repeat(np.arange(b, dtype=np.int64), n),
+        label=np.ascontiguousarray(codes).ravel(),
+        value=rows.ravel(),
+        weight=np.ones(b * n),
+        n_rows=b,
+        n_labels=max(n_labels, 1),
+    )
+
+
+def flat_counts(values: np.ndarray, labels: Any, counts: np.ndarray) -> FlatResamples:
+    """The counts form (``K`` atoms, ``counts`` ``(B, K)``) as flat entries weighted by their counts."""
+    weights = np.asarray(counts, dtype=np.float64)
+    b, k = weights.shape
+    codes, n_labels = label_codes(labels)
+    return FlatResamples(
+        row=np.repeat(np.arange(b, dtype=np.int64), k),
+        label=np.tile(codes.astype(np.int64), b),
+        value=np.tile(np.asarray(values, dtype=np.float64), b),
+        weight=weights.ravel(),
+        n_rows=b,
+        n_labels=max(n_labels, 1),
+    )
+
+
+#: largest presence / lookup table built instead of sorting (entries)
+DENSE_MAX_ENTRIES = 1 << 26
+#: the score of a sample that belongs to no group (left out of ``group_all_correct``)
+NO_GROUP = -1.0
+
+
+def member_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(correct, member)`` from member codes ``2 * member + correct`` (non-negative integers)."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size and not bool(np.all((v >= 0) & (v == np.floor(v)))):
+        raise ValueError("member codes must be non-negative integers (2 * member + correct)")
+    codes = v.astype(np.int64)
+    return codes % 2, codes // 2
+
+
+@dataclass(frozen=True)
+class GroupTallies:
+    """Per resample and group, each ``(B, G)``: ``entries`` (samples drawn), ``correct`` (of those right)
+    and ``draws`` (times the group was drawn: entries / its distinct members drawn; 0 when absent)."""
+
+    entries: np.ndarray
+    correct: np.ndarray
+    draws: np.ndarray
+
+    @property
+    def all_correct(self) -> np.ndarray:
+        return (self.entries > 0) & (self.correct == self.entries)
+
+
+def _distinct_members(key: np.ndarray, member: np.ndarray, drawn: np.ndarray, size: int) -> np.ndarray:
+    """How many distinct members each of the ``size`` keys has among the drawn entries."""
+    width = int(member.max()) + 1 if member.size else 1
+    if size * width <= DENSE_MAX_ENTRIES:  # a presence table: no sort
+        present = np.bincount(key * width + member, weights=drawn, minlength=size * width) > 0
+        out: np.ndarray = present.reshape(size, width).sum(axis=1)
+        return out
+    distinct = np.unique(key[drawn] * width + member[drawn]) // width
+    return np.bincount(distinct, minlength=size)
+
+
+def compact_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``codes`` (non-negative integers) renumbered ``0..G-1`` in increasing order: ``(new codes, the G
+    distinct old codes)``; a lookup table instead of a sort when the codes are small."""
+    top = int(codes.max()) + 1 if codes.size else 0
+    if top > DENSE_MAX_ENTRIES:
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        return inverse.reshape(-1), distinct
+    used = np.zeros(top, dtype=bool)
+    used[codes] = True
+    index = np.cumsum(used) - 1
+    return index[codes], np.flatnonzero(used)
+
+
+def group_tallies(
+    flat: FlatResamples, group: np.ndarray, n_groups: int, member: np.ndarray, correct: np.ndarray
+) -> GroupTallies:
+    """Tally flat entries by (resample, ``group``): ``group``, ``member`` and ``correct`` hold one integer
+    per entry (``group`` in ``0..n_groups-1``). Counts are whole numbers, so the sums compare exactly."""
+    size = flat.n_rows * n_groups
+    key = flat.row * n_groups + group
+    entries = np.bincount(key, weights=flat.weight, minlength=size)
+    right = np.bincount(key, weights=flat.weight * correct, minlength=size)
+    members = _distinct_members(key, member, flat.weight > 0, size)
+    shape = (flat.n_rows, n_groups)
+    return GroupTallies(
+        entries=entries.reshape(shape),
+        correct=right.reshape(shape),
+        draws=_safe_div(entries, members).reshape(shape),
+    )
+
+
+def all_correct_rate(tallies: GroupTallies, mask: np.ndarray | None = None) -> np.ndarray:
+    """Per resample, the share of drawn groups (those in ``mask`` (G,), if given) that are all right, each
+    group counted as many times as it was drawn; 0.0 with no group."""
+    draws = tallies.draws if mask is None else tallies.draws * mask
+    return _safe_div((draws * tallies.all_correct).sum(axis=1), draws.sum(axis=1))
+
+
+def _group_all_correct_flat(flat: FlatResamples) -> np.ndarray:
+    outside = flat.value == NO_GROUP
+    correct, member = member_codes(np.where(outside, 0.0, flat.value))
+    kept = replace(flat, weight=np.where(outside, 0.0, flat.weight))
+    return all_correct_rate(group_tallies(kept, flat.label, flat.n_labels, member, correct))
+
+
+def _group_all_correct_counts(
+    values: np.ndarray, labels: np.ndarray | None, counts: np.ndarray, **_: Any
+) -> np.ndarray:
+    _require_groups(labels, "group_all_correct")
+    return _group_all_correct_flat(flat_counts(values, labels, counts))
+
+
+@_with_counts(_group_all_correct_counts)
+def group_all_correct(scores: np.ndarray, labels: np.ndarray | None = None, **_: Any) -> np.ndarray:
+    """Share of groups (``labels``) whose samples are all right, from member codes ``2 * member + correct``
+    (see the module doc: a group drawn k times counts k times; samples scored ``NO_GROUP`` are left out)."""
+    _require_groups(labels, "group_all_correct")
+    return _group_all_correct_flat(flat_rows(scores, labels))
+
+
 __all__ = [
+    "NO_GROUP",
+    "FlatResamples",
+    "GroupTallies",
+    "all_correct_rate",
+    "compact_codes",
+    "flat_counts",
+    "flat_rows",
+    "group_all_correct",
+    "group_tallies",
     "label_codes",
+    "member_codes",
     "macro_mean",
     "mean",
     "median",
