@@ -4,18 +4,18 @@ Media for the next batches is decoded while the model works on the current one (
 memory holds at most ``lookahead + 1`` batches of decoded media). A request whose media cannot be decoded
 becomes an error without reaching the model.
 
-Durability: answers go to a journal writer thread as soon as the model hands them over
-(``Model.generate_stream`` yields groups: every answer that arrived since the previous group). The writer
-commits, in one transaction, everything that arrived while its previous commit ran (group commit, no
-timer), so an answer is committed before, or together with, the answers that arrive after it, and the
-model is never kept waiting on disk. A remote backend holds each request's concurrency slot until the
-writer reports its answer committed, so requests sent but not yet durable never outnumber the concurrency
-limit: a SIGKILL re-pays at most the requests in flight. Ctrl-C and crashes drain the writer first.
+Durability: the model hands answers over in groups (``Model.generate_stream``), each group being every
+answer that arrived since the previous one, and each group is committed to the journal in one transaction
+before the next is asked for. So the answers that arrive while a commit runs form the next commit (group
+commit, no timer) and an answer is never waiting on disk behind a later one. A remote backend holds each
+request's concurrency slot until its answer is committed (``AnswerGroup.on_committed``), so requests sent
+but not yet durable never outnumber the concurrency limit: a SIGKILL re-pays at most the requests in
+flight. (A writer thread was tried and measured slower: it contends for the GIL with the model loop, and a
+commit costs well under a millisecond.)
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -63,63 +63,29 @@ def order_for_batching(requests: list[Request]) -> list[Request]:
     return sorted(requests, key=lambda r: (len(r.media_parts()), len(r.prompt_text())), reverse=True)
 
 
-class _JournalWriter:
-    """A thread that commits answers as they come: each transaction holds everything handed over while the
-    previous one ran. ``close`` commits what is left and re-raises a failed commit (disk full, ...)."""
+class _Committer:
+    """Commits each group of answers in one journal transaction, then counts it, tells the backend, and
+    ticks the progress bar."""
 
     def __init__(self, journal: Journal, model_id: str, stats: ExecStats, on_done: Callable[[int], None]):
         self.journal, self.model_id, self.stats, self.on_done = journal, model_id, stats, on_done
-        self._pending: list[tuple[Answers, Callable[[], None] | None]] = []
-        self._wake = threading.Condition()
-        self._closing = False
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
-        self._thread.start()
 
     def __call__(self, answers: Answers, on_committed: Callable[[], None] | None = None) -> None:
-        if self._error is not None:
-            raise self._error
-        if answers or on_committed is not None:
-            with self._wake:
-                self._pending.append((answers, on_committed))
-                self._wake.notify()
-
-    def close(self) -> None:
-        with self._wake:
-            self._closing = True
-            self._wake.notify()
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-    def _run(self) -> None:
-        while True:
-            with self._wake:
-                while not self._pending and not self._closing:
-                    self._wake.wait()
-                batch, self._pending = self._pending, []
-                if not batch and self._closing:
-                    return
-            try:
-                self._commit(batch)
-            except BaseException as exc:  # reported to the engine at its next hand-over or at close
-                self._error = exc
-                return
-
-    def _commit(self, batch: list[tuple[Answers, Callable[[], None] | None]]) -> None:
-        answers = [a for group, _ in batch for a in group]
         if answers:
             rows = [(r.key, r.task, r.doc_id, self.model_id, resp) for r, resp in answers]
-            self.journal.record_many(rows)
-        for request, response in answers:
-            self.stats.responses[request.key] = response
-            if response.ok:
-                self.stats.succeeded += 1
-            else:
-                self.stats.failed += 1
-        for _, on_committed in batch:
-            if on_committed is not None:
-                on_committed()
+            try:
+                self.journal.record_many(rows)
+            except KeyboardInterrupt:  # Ctrl-C cut the transaction short: these answers are paid for
+                self.journal.record_many(rows)
+                raise
+            for request, response in answers:
+                self.stats.responses[request.key] = response
+                if response.ok:
+                    self.stats.succeeded += 1
+                else:
+                    self.stats.failed += 1
+        if on_committed is not None:
+            on_committed()
         if answers:
             self.on_done(len(answers))
 
@@ -135,21 +101,17 @@ def execute(
     lookahead: int = 2,
 ) -> ExecStats:
     stats = ExecStats()
-    commit = _JournalWriter(journal, model.name, stats, on_done)
+    commit = _Committer(journal, model.name, stats, on_done)
     batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
-            decode = model.capabilities.needs_decoded_media
-            for batch, decode_errors in _prefetched(batches, pool, decode, lookahead):
-                ready = [r for r, error in zip(batch, decode_errors) if error is None]
-                stats.media_errors += len(batch) - len(ready)
-                commit([(r, Response.failure(error)) for r, error in zip(batch, decode_errors) if error])
-                if ready:
-                    _call_model(model, ready, commit, stats)
-                _release(batch)
-    finally:
-        # answers already received are committed even when the run is interrupted (Ctrl-C, a crash)
-        commit.close()
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="prefetch") as pool:
+        decode = model.capabilities.needs_decoded_media
+        for batch, decode_errors in _prefetched(batches, pool, decode, lookahead):
+            ready = [r for r, error in zip(batch, decode_errors) if error is None]
+            stats.media_errors += len(batch) - len(ready)
+            commit([(r, Response.failure(error)) for r, error in zip(batch, decode_errors) if error])
+            if ready:
+                _call_model(model, ready, commit, stats)
+            _release(batch)
     return stats
 
 
@@ -181,7 +143,7 @@ _DONE: Future[str | None] = Future()
 _DONE.set_result(None)
 
 
-def _call_model(model: Model, ready: list[Request], commit: _JournalWriter, stats: ExecStats) -> None:
+def _call_model(model: Model, ready: list[Request], commit: _Committer, stats: ExecStats) -> None:
     """Generate for plain requests, score choices for the others; every request gets exactly one record."""
     start = time.perf_counter()
     stats.sent += len(ready)
@@ -202,10 +164,11 @@ def _answer_all(
     model: Model,
     requests: list[Request],
     call: Callable[[], Iterable[AnswerGroup]],
-    commit: _JournalWriter,
+    commit: _Committer,
 ) -> None:
-    """Hand each group the model yields to the journal writer; requests the model did not answer (it
-    stopped early or crashed) are recorded as errors. A journal failure is not the model's: it propagates."""
+    """Commit each group the model yields before asking for the next; requests the model did not answer
+    (it stopped early or crashed) are committed as errors. A journal failure is not the model's: it
+    propagates."""
     answered: set[int] = set()
     missing = f"model '{model.name}' returned no response for this request"
     groups = iter(call())

@@ -34,8 +34,7 @@ class Capabilities(BaseModel):
 @dataclass
 class AnswerGroup:
     """Answers a model hands to the engine together, as ``(index in the batch, response)`` pairs.
-    ``on_committed``, when set, is called (from the engine's journal writer thread) once the engine has
-    committed them to the journal: a remote backend holds each request's concurrency slot until then, so
+    ``on_committed``, when set, is called once the engine has committed them to the journal: a remote backend holds each request's concurrency slot until then, so
     requests sent but not yet durable never outnumber its concurrency limit."""
 
     answers: list[tuple[int, Response]]

@@ -159,7 +159,7 @@ class APIModel(Model):
 
     def generate_stream(self, requests: Sequence[Request]) -> Iterator[AnswerGroup]:
         """Answers in completion order, grouped: each group is everything that arrived while the consumer
-        handled the previous one. Successful answers keep their slots until ``on_committed``."""
+        handled (committed) the previous one. Successful answers keep their slots until ``on_committed``."""
         if not requests:
             return
         loop = self._ensure_loop()
