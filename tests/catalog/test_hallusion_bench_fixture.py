@@ -1,6 +1,6 @@
-"""hallusion_bench_image end to end: rows in the schema of lmms-lab/HallusionBench (image split) in the mirror
-layout, real HallusionBench questions (github.com/tianyi-lab/HallusionBench, BSD-3-Clause) with tiny
-generated figures, messy replayed answers, and aAcc/qAcc/fAcc computed by hand (answer "yes" when the
+"""hallusion_bench_image end to end: rows in the schema of lmms-lab-encoder/HallusionBench (image split) in
+the mirror layout, real HallusionBench questions (github.com/tianyi-lab/HallusionBench, BSD-3-Clause) with
+tiny generated figures, messy replayed answers, and aAcc/qAcc/fAcc computed by hand (answer "yes" when the
 response contains "yes" anywhere, lmms-eval 0.7.3's rule; the official groupings)."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_hallusion_bench_accuracies(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     root = tmp_path / "root"
     write_split(
         root,
-        "lmms-lab/HallusionBench",
+        "lmms-lab-encoder/HallusionBench",
         "image",
         {
             "category": [r[0] for r in ROWS],

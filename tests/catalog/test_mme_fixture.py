@@ -1,5 +1,5 @@
-"""mme end to end: rows in the schema of lmms-lab/MME (test) in the mirror layout (made-up questions, tiny
-generated images), messy replayed answers, and the perception/cognition scores and per-subtask scores
+"""mme end to end: rows in the schema of lmms-lab-encoder/MME (test) in the mirror layout (made-up questions,
+tiny generated images), messy replayed answers, and the perception/cognition scores and per-subtask scores
 computed by hand from the official tool's rule (first four characters of the lower-cased answer: "yes",
 else "no", else other; subtask score = (acc + acc+) x 100, acc+ over images)."""
 
@@ -11,7 +11,7 @@ import pytest
 from hub_fixture import datasets, image, replay, value, write_split
 
 STR = datasets.Value("string")
-FEATURES = datasets.Features(  # the dataset card of lmms-lab/MME
+FEATURES = datasets.Features(  # the dataset card of lmms-lab-encoder/MME
     {"question_id": STR, "image": datasets.Image(), "question": STR, "answer": STR, "category": STR}
 )
 SUFFIX = " Please answer yes or no."
@@ -33,7 +33,7 @@ def test_mme_official_scores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     root = tmp_path / "root"
     write_split(
         root,
-        "lmms-lab/MME",
+        "lmms-lab-encoder/MME",
         "test",
         {
             "question_id": [r[1] for r in ROWS],

@@ -1,7 +1,8 @@
-"""pope and pope_adv end to end: rows in the schema of lmms-lab/POPE (test) in the mirror layout, real POPE
-questions (github.com/AoiDragon/POPE, MIT) with tiny generated images, messy replayed answers, and every
-metric computed by hand from the official rule (only the first sentence counts; "No"/"not"/"no" as a word
-means no, anything else yes)."""
+"""The POPE tasks end to end: rows in the schema of lmms-lab-encoder/POPE in the mirror layout (pope: the
+default config's test split; pope_adv / pope_pop / pope_random: the Full config's adversarial / popular /
+random splits, the same columns), real POPE questions (github.com/AoiDragon/POPE, MIT) with tiny generated
+images, messy replayed answers, and every metric computed by hand from the official rule (only the first
+sentence counts; "No"/"not"/"no" as a word means no, anything else yes)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from hub_fixture import datasets, image, replay, value, write_split
 
 STR = datasets.Value("string")
-FEATURES = datasets.Features(  # the dataset card of lmms-lab/POPE
+FEATURES = datasets.Features(  # the dataset card of lmms-lab/POPE: the same in both configs
     {
         "id": STR,
         "question_id": STR,
@@ -39,24 +40,28 @@ ROWS = [  # (category, image, question, answer, response, read as, cell)
 
 
 KEYS = ("pope_accuracy", "pope_precision", "pope_recall", "pope_f1_score", "pope_yes_ratio")
+COLORS = {"random": "red", "popular": "green", "adversarial": "blue"}  # one image per sampling's rows
+SPLITS = {"pope_adv": "adversarial", "pope_pop": "popular", "pope_random": "random"}  # task -> Full split
+
+
+def _columns(indices: list[int]) -> dict[str, list[str | dict[str, object]]]:
+    return {
+        "id": [str(i) for i in indices],
+        "question_id": [str(i % 4 + 1) for i in indices],
+        "question": [ROWS[i][2] for i in indices],
+        "answer": [ROWS[i][3] for i in indices],
+        "image_source": [ROWS[i][1] for i in indices],
+        "image": [image(COLORS[ROWS[i][0]]) for i in indices],
+        "category": [ROWS[i][0] for i in indices],
+    }
 
 
 def _mirror(root: Path) -> None:
-    write_split(
-        root,
-        "lmms-lab/POPE",
-        "test",
-        {
-            "id": [str(i) for i in range(len(ROWS))],
-            "question_id": [str(i % 4 + 1) for i in range(len(ROWS))],
-            "question": [r[2] for r in ROWS],
-            "answer": [r[3] for r in ROWS],
-            "image_source": [r[1] for r in ROWS],
-            "image": [image(c) for c in ("red", "green", "blue") for _ in range(4)],
-            "category": [r[0] for r in ROWS],
-        },
-        FEATURES,
-    )
+    """All rows as the default config's test split, and each sampling's rows as its own Full split."""
+    write_split(root, "lmms-lab-encoder/POPE", "test", _columns(list(range(len(ROWS)))), FEATURES)
+    for split in SPLITS.values():
+        indices = [i for i, r in enumerate(ROWS) if r[0] == split]
+        write_split(root, "lmms-lab-encoder/POPE", split, _columns(indices), FEATURES, config="Full")
 
 
 def _expected(cells: list[str]) -> dict[str, float]:
@@ -101,7 +106,7 @@ def test_pope_official_metrics_overall_and_by_sampling(
         "Is there a snowboard in the image?\nAnswer the question using a single word or phrase."
     )
 
-    # pope_adv: the adversarial rows of the same split, the same numbers as that breakdown
+    # pope_adv: its own split (Full/adversarial), the same rows and numbers as that breakdown
     (tmp_path / "adv").mkdir()
     adv, adv_samples = replay(tmp_path / "adv", monkeypatch, "pope_adv", root, predictions)
     assert (adv["n_docs"], adv["n_scored"]) == (4, 4)
@@ -110,15 +115,17 @@ def test_pope_official_metrics_overall_and_by_sampling(
         assert value(adv, key) == pytest.approx(expected), key
 
 
-@pytest.mark.parametrize(("task", "category"), [("pope_random", "random"), ("pope_pop", "popular")])
-def test_pope_sampling_tasks_keep_their_category(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str, category: str
+@pytest.mark.parametrize("task", ["pope_random", "pope_pop"])
+def test_pope_sampling_tasks_read_their_own_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str
 ) -> None:
     root = tmp_path / "root"
     _mirror(root)
+    assert (root / "hf" / "lmms-lab-encoder" / "POPE" / "Full" / f"{SPLITS[task]}.parquet").is_file()
     results, samples = replay(tmp_path, monkeypatch, task, root, {str(i): r[4] for i, r in enumerate(ROWS)})
-    ids = {str(i) for i, r in enumerate(ROWS) if r[0] == category}
+    ids = {str(i) for i, r in enumerate(ROWS) if r[0] == SPLITS[task]}
     assert set(samples) == ids
-    cells = [r[6] for r in ROWS if r[0] == category]
+    assert (results["n_docs"], results["n_scored"]) == (4, 4)
+    cells = [r[6] for r in ROWS if r[0] == SPLITS[task]]
     for key, expected in _expected(cells).items():
         assert value(results, key) == pytest.approx(expected), key
