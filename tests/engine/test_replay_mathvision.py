@@ -60,3 +60,56 @@ def test_replay_rescores_mathvision_testmini(tmp_path: Path) -> None:
         for x in next(out.glob("replay/*/samples_mathvision_testmini.jsonl")).read_text().splitlines()
     ]
     assert {s["doc_id"] for s in samples} == {r["id"] for r in rows}
+
+
+OFFICIAL_CASES = (
+    Path(__file__).resolve().parents[1] / "scoring" / "fixtures" / "mathvision_official_cases.jsonl"
+)
+
+
+@pytest.mark.skipif(not TESTMINI.exists(), reason="needs ../shared/data/math_vision")
+def test_replay_matches_official_verdicts_on_testmini(tmp_path: Path) -> None:
+    """Responses recorded with the official evaluator's verdicts (tests/scoring/test_mathvision.py says how),
+    one per testmini doc, many answering with the raw LaTeX option text: scoring them through the task (its
+    ``doc["options"]`` and ``answer``) gives the official verdict for every doc."""
+    ids = {json.loads(line)["id"] for line in TESTMINI.read_text().splitlines()}
+    official: dict[str, dict] = {}
+    for line in OFFICIAL_CASES.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        if case["id"] in ids:
+            official.setdefault(case["id"], case)
+    assert len(official) == len(ids)
+    preds = tmp_path / "pred.jsonl"
+    preds.write_text(
+        "".join(
+            json.dumps({"task": "mathvision_testmini", "doc_id": i, "response": c["response"]}) + "\n"
+            for i, c in official.items()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    r = run_cli(
+        "run",
+        "--model",
+        "replay",
+        "--model_args",
+        f"path={preds}",
+        "--tasks",
+        "mathvision_testmini",
+        "--data_root",
+        str(SHARED_DATA),
+        "--output_path",
+        str(out),
+    )
+    assert r.returncode == 0, r.stderr
+    samples = [
+        json.loads(x)
+        for x in next(out.glob("replay/*/samples_mathvision_testmini.jsonl")).read_text().splitlines()
+    ]
+    assert len(samples) == len(ids)
+    for s in samples:
+        case = official[s["doc_id"]]
+        assert (s["extracted"] or "", s["scores"]["accuracy"] > 0) == (
+            case["model_answer"],
+            case["correct"],
+        ), case
