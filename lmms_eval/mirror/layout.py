@@ -24,7 +24,7 @@ FORMATS = ("parquet", "jsonl")
 OFFLINE_VARS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
-_PART = re.compile(r"^[\w.-]+$")
+_PART = re.compile(r"^[\w.()-]+(?: [\w.()-]+)*$")  # e.g. MMMU-Pro's config "standard (10 options)"
 
 
 def mirror_root(data_root: Path) -> Path:
