@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from lmms_eval.core.errors import ConfigError
 from lmms_eval.core.types import GenerationConfig, MediaPart, MediaRef, Request, TextPart
 from lmms_eval.tasks.task import Doc, Task
 
@@ -27,6 +28,8 @@ class Sample:
     plan_error: str | None = None
     #: 0..k-1 with ``--repeats k``: this request's generation seed is the base seed + ``repeat``
     repeat: int = 0
+    #: circular tasks: 0..n-1, how far the options are shifted (``doc`` holds the rotated row)
+    rotation: int = 0
     attempts: int = 0
     extracted: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
@@ -65,15 +68,20 @@ def _hash_path_refs(requests: list[Request], workers: int) -> dict[int, str]:
     return errors
 
 
-def key_prefix(model_identity: dict[str, Any], generation: GenerationConfig, task: Task) -> bytes:
-    """The part of every cache key shared by a task's requests: model, generation config, task version."""
-    head = {
+def key_prefix(
+    model_identity: dict[str, Any], generation: GenerationConfig, task: Task, rotation: int = 0
+) -> bytes:
+    """The part of every cache key shared by a task's requests: model, generation config, task version; and
+    for a circular task's rotations r > 0, the rotation (rotation 0 keeps a plain run's key)."""
+    head: dict[str, Any] = {
         "v": KEY_VERSION,
         "model": model_identity,
         "generation": generation.model_dump(),
         "task": task.name,
         "task_version": task.version,
     }
+    if rotation:
+        head["rotation"] = rotation
     return json.dumps(head, sort_keys=True, default=str).encode()
 
 
@@ -111,36 +119,52 @@ def plan_task(
 ) -> list[Sample]:
     """One Sample per doc, or with ``repeats`` k > 1 k Samples per doc (doc-major order) whose requests
     differ only in the generation seed, ``seed + r`` for repeat r: so each has its own cache key, and
-    repeat 0 shares its key with a run without repeats."""
-    docs = select_docs(task.docs(), limit)
+    repeat 0 shares its key with a run without repeats. A circular task has one Sample per doc and rotation
+    (see :mod:`lmms_eval.engine.circular`), each with its own prompt and key."""
+    from lmms_eval.engine.circular import expand, rotation_doc_id
+
+    if task.spec.circular is not None and repeats > 1:
+        raise ConfigError(
+            f"Task '{task.name}' ({task.yaml_path}): circular evaluation does not combine with --repeats "
+            f"{repeats}: each rotation is already its own request"
+        )
+    units = expand(task, select_docs(task.docs(), limit))
     generation = task.generation(family, gen_kwargs)
-    renderer_msgs = [task.messages(doc, family, num_fewshot) for doc in docs]
     requests = [
         Request(
-            messages=msgs, generation=generation, task=task.name, doc_id=doc.id, choices=task.choices(doc)
+            messages=task.messages(doc, family, num_fewshot),
+            generation=generation,
+            task=task.name,
+            doc_id=rotation_doc_id(doc.id, rotation),
+            choices=task.choices(doc),
         )
-        for doc, msgs in zip(docs, renderer_msgs)
+        for doc, rotation in units
     ]
     if adjust_media is not None:
         for request in requests:
             for part in request.media_parts():
                 adjust_media(part)
     errors = _hash_path_refs(requests, workers)
-    prefix = key_prefix(model_identity, generation, task)
+    prefixes = {0: key_prefix(model_identity, generation, task)}
     if repeats > 1:
         base = generation.seed if generation.seed is not None else 0
         variants = [generation.model_copy(update={"seed": base + r}) for r in range(repeats)]
-        prefixes = [key_prefix(model_identity, g, task) for g in variants]
+        repeat_prefixes = [key_prefix(model_identity, g, task) for g in variants]
     samples = []
-    for i, (doc, request) in enumerate(zip(docs, requests)):
+    for i, ((doc, rotation), request) in enumerate(zip(units, requests)):
         target = task.target(doc)
         if repeats <= 1:
-            request.key = cache_key(prefix, request)
+            if rotation not in prefixes:
+                prefixes[rotation] = key_prefix(model_identity, generation, task, rotation)
+            request.key = cache_key(prefixes[rotation], request)
             samples.append(
-                Sample(task=task, doc=doc, request=request, target=target, plan_error=errors.get(i))
-            )
+                Sample(
+                    task=task, doc=doc, request=request, target=target, plan_error=errors.get(i),
+                    rotation=rotation,
+                )
+            )  # fmt: skip
             continue
-        for r, (gen_r, prefix_r) in enumerate(zip(variants, prefixes)):
+        for r, (gen_r, prefix_r) in enumerate(zip(variants, repeat_prefixes)):
             copy = _repeat_request(request, gen_r)
             copy.key = cache_key(prefix_r, copy)
             samples.append(

@@ -11,12 +11,22 @@ from typing import Any
 
 from lmms_eval.core.types import Message, Response
 from lmms_eval.engine.answer import Answered
+from lmms_eval.engine.circular import aggregate_circular
+from lmms_eval.engine.circular import circular_stats as stats_of_rotations
 from lmms_eval.engine.config import RunConfig
 from lmms_eval.engine.plan import Sample
 from lmms_eval.engine.repeats import aggregate_repeats, by_doc, combine_repeat_stats
 from lmms_eval.engine.score import aggregate_task, combine_group, score_sample
 from lmms_eval.engine.stages import Planned, Setup
-from lmms_eval.results.schema import DatasetInfo, ErrorSummary, MetricResult, RepeatStats, TaskResult, Usage
+from lmms_eval.results.schema import (
+    CircularStats,
+    DatasetInfo,
+    ErrorSummary,
+    MetricResult,
+    RepeatStats,
+    TaskResult,
+    Usage,
+)
 from lmms_eval.tasks.spec import GroupSpec
 from lmms_eval.tasks.task import Task
 
@@ -49,6 +59,8 @@ def score_run(config: RunConfig, setup: Setup, planned: Planned, answered: Answe
             from lmms_eval.results.writer import write_samples
 
             write_samples(run_dir, task.name, records)
+        if task.spec.submission:
+            write_submission(run_dir, task, task_samples, answered)
     return Scored(
         task_results=task_results,
         group_results=group_results(setup.groups, task_results, planned.k),
@@ -95,7 +107,7 @@ def score_samples(
         response, attempts = found if found else (Response.failure("no response recorded"), 0)
         s.attempts = attempts
         if response.ok:
-            if not config.predict_only:
+            if not (config.predict_only or s.task.spec.predict_only):
                 score_sample(s, response, family)
             scored.append(s)
             usage.input_tokens += response.usage.input_tokens or 0
@@ -123,6 +135,7 @@ def sample_record(s: Sample, response: Response, attempts: int, k: int) -> dict[
         "latency_s": response.latency_s,
         "attempts": attempts,
         **({"repeat": s.repeat} if k > 1 else {}),
+        **({"rotation": s.rotation} if s.task.spec.circular is not None else {}),
     }
 
 
@@ -134,14 +147,19 @@ def task_result(
     task_samples: list[Sample],
     scored: list[Sample],
 ) -> TaskResult:
-    """Aggregate one task's scores (by repeat reducer with --repeats) into its metrics."""
+    """Aggregate one task's scores (by repeat reducer with --repeats; circular and rotation-0 metrics for a
+    circular task) into its metrics."""
     k, gen_kwargs = planned.k, planned.gen_kwargs
+    circular = task.spec.circular is not None
     n_errors = len(task_samples) - len(scored)
-    n_docs = len({s.doc.id for s in task_samples}) if k > 1 else len(task_samples)
+    n_docs = len({s.doc.id for s in task_samples}) if k > 1 or circular else len(task_samples)
     repeat_stats: RepeatStats | None = None
+    circular_stats: CircularStats | None = None
     metrics: dict[str, MetricResult] = {}
     breakdown: dict[str, Any] = {}
-    if config.predict_only:
+    if circular:
+        circular_stats = stats_of_rotations(task_samples, scored)
+    if config.predict_only or task.spec.predict_only:
         if k > 1:
             repeat_stats = RepeatStats(
                 k=k,
@@ -164,6 +182,10 @@ def task_result(
             bootstrap_iters=config.bootstrap_iters,
             seed=config.seed,
         )
+    elif circular:
+        metrics, breakdown, circular_stats = aggregate_circular(
+            task, task_samples, scored, bootstrap_iters=config.bootstrap_iters, seed=config.seed
+        )
     else:
         metrics, breakdown = aggregate_task(task, scored, n_errors, config.bootstrap_iters, config.seed)
     return TaskResult(
@@ -179,7 +201,33 @@ def task_result(
         ),
         generation=task.generation(family, gen_kwargs).model_dump(),
         repeats=repeat_stats,
+        circular=circular_stats,
     )
+
+
+def write_submission(run_dir: Path, task: Task, task_samples: list[Sample], answered: Answered) -> Path:
+    """``submission_<task>.tsv``: the rows the task's ``submission`` function makes of its answered samples
+    (each with its response text), for a benchmark scored by its own server. Failed requests are left out."""
+    import csv
+
+    from lmms_eval.core.registry import import_dotted
+
+    assert task.spec.submission is not None
+    build = import_dotted(task.spec.submission, f"submission of task '{task.name}'")
+    answers = []
+    for s in task_samples:
+        found = answered.stored.get(s.request.key)
+        if found is not None and found[0].ok:
+            answers.append((s, found[0].text or ""))
+    rows: list[dict[str, Any]] = build(answers)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / f"submission_{task.name}.tsv"
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, delimiter="\t", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 def group_results(

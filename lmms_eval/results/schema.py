@@ -1,4 +1,10 @@
-"""The results format, version ``SCHEMA_VERSION``. Documented field by field in docs/results_schema.md."""
+"""The results format, version ``SCHEMA_VERSION``. Documented field by field in docs/results_schema.md.
+
+Schema version notes: optional fields with defaults are added without a version bump, so older files still
+validate. Added since version 1 was first written: ``repeats`` (TaskResult), ``repeats``/``repeat_reducer``
+(RunSettings), ``repeat`` (samples lines) for ``--repeats``; ``circular`` (TaskResult) and ``rotation``
+(samples lines) for circular evaluation.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +59,18 @@ class RepeatStats(_Model):
     within_doc_variance: dict[str, float | None] = Field(default_factory=dict)
 
 
+class CircularStats(_Model):
+    """Circular evaluation: the (doc, rotation) requests behind ``circular_<metric>`` and ``<metric>``."""
+
+    #: (doc, rotation) requests planned, and those scored
+    n_requests: int
+    n_scored: int
+    #: docs with every rotation scored (the docs ``circular_<metric>`` is computed over)
+    n_docs_complete: int
+    #: docs asked once, unrotated (fewer than two options, or options naming option letters)
+    n_docs_single: int
+
+
 class TaskResult(_Model):
     name: str
     kind: Literal["task", "group"] = "task"
@@ -67,6 +85,8 @@ class TaskResult(_Model):
     subtasks: list[str] = Field(default_factory=list)
     aggregate: str | None = None
     repeats: RepeatStats | None = None
+    #: circular evaluation (``circular:`` in the task): its request counts, else null
+    circular: CircularStats | None = None
 
 
 class RunSettings(_Model):
@@ -157,3 +177,5 @@ class SampleRecord(_Model):
     attempts: int
     #: with ``--repeats k``: 0..k-1 (one line per doc and repeat); absent without repeats
     repeat: int = 0
+    #: circular tasks: the rotation of the options, 0..n-1 (one line per doc and rotation); absent otherwise
+    rotation: int = 0

@@ -32,6 +32,10 @@ for _name, _fn in {
     "pope": "lmms_eval.scoring.pope:extract_pope_answer",
     "mme": "lmms_eval.scoring.mme:extract_mme_answer",
     "hallusion_bench": "lmms_eval.scoring.hallusion_bench:extract_hallusion_bench_answer",
+    "mmbench": "lmms_eval.scoring.mmbench:extract_mmbench_answer",
+    "realworldqa": "lmms_eval.scoring.realworldqa:extract_realworldqa_answer",
+    "mmmu": "lmms_eval.scoring.mmmu:extract_mmmu_answer",
+    "mmmu_pro": "lmms_eval.scoring.mmmu:extract_mmmu_pro_answer",
 }.items():
     EXTRACTORS.add_lazy(_name, _fn if ":" in _fn else f"{_E}:{_fn}")
 
@@ -55,6 +59,8 @@ for _name, _fn in {
     "mme_code": "lmms_eval.scoring.mme:mme_code",
     "hallusion_bench_correct": "lmms_eval.scoring.hallusion_bench:hallusion_bench_correct",
     "hallusion_bench_group_code": "lmms_eval.scoring.hallusion_bench:hallusion_bench_group_code",
+    "mmstar_match": "lmms_eval.scoring.mmstar:mmstar_match",
+    "mmmu_accuracy": "lmms_eval.scoring.mmmu:mmmu_accuracy",
 }.items():
     METRICS.add_lazy(_name, _fn if ":" in _fn else f"{_M}:{_fn}")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 TASK_SCHEMA_VERSION = 1
 Modality = Literal["text", "image", "video", "audio", "multi"]
@@ -190,6 +190,34 @@ def _extractors(value: Any) -> Any:
     return [{"name": x} if isinstance(x, str) else x for x in items]
 
 
+#: extractors that read an option letter: the tasks circular evaluation can apply to
+MCQ_EXTRACTORS = frozenset({"mcq_letter", "mmbench"})
+#: aggregations of category codes (yes_no_confusion): "every rotation right" has no meaning for them
+CODE_AGGREGATIONS = frozenset({"yes_precision", "yes_recall", "yes_f1", "yes_ratio"})
+
+
+class CircularSpec(_Strict):
+    """Circular evaluation (MMBench's CircularEval): a doc with n options is asked n times, the option list
+    shifted circularly each time and the answer moved with it; it counts as right only when every rotation
+    is. ``circular: true`` takes the options from the task's ``mcq_letter`` extractor (``options_field``).
+
+    ``options``: a column holding the list of options (``options``), or the columns holding one option each,
+    in letter order (``[A, B, C, D]``, ``[choice_a, choice_b, choice_c, choice_d]``).
+    ``answer``: the column holding the answer, a letter of ``letters`` or a 0-based position (int or digits).
+    """
+
+    options: str | list[str] | None = None
+    answer: str = "answer"
+    letters: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    @field_validator("letters")
+    @classmethod
+    def _letters(cls, value: str) -> str:
+        if not value.isascii() or not value.isalpha() or not value.isupper() or len(set(value)) != len(value):
+            raise ValueError(f"letters must be distinct upper-case ASCII letters, got {value!r}")
+        return value
+
+
 class TaskSpec(_Strict):
     task: str
     version: int | str = 1
@@ -214,6 +242,49 @@ class TaskSpec(_Strict):
     breakdown: list[str] = Field(default_factory=list)
     cluster_key: str | None = None
     overrides: dict[str, OverrideSpec] = Field(default_factory=dict)
+    #: the split has no public answers: the requests run and the responses are recorded, nothing is scored
+    predict_only: bool = False
+    #: ``package.module:function`` turning the answered samples into the rows of ``submission_<task>.tsv``,
+    #: for benchmarks scored by their own server
+    submission: str | None = None
+    #: circular evaluation (see CircularSpec); ``true`` reads the options from the mcq_letter extractor
+    circular: CircularSpec | None = None
+
+    @field_validator("circular", mode="before")
+    @classmethod
+    def _circular_shorthand(cls, value: Any) -> Any:
+        if value is True:
+            return {}
+        return None if value is False else value
+
+    @field_validator("circular")
+    @classmethod
+    def _circular_needs_mcq(cls, value: CircularSpec | None, info: ValidationInfo) -> CircularSpec | None:
+        """Circular evaluation rotates options: the task must read an option letter, and score each answer
+        so that "every rotation right" means something."""
+        if value is None:
+            return None
+        chain: list[ExtractorSpec] = info.data.get("extractor") or []
+        mcq = [e for e in chain if e.name in MCQ_EXTRACTORS]
+        if not mcq:
+            names = ", ".join(e.name for e in chain) or "none"
+            raise ValueError(
+                "circular evaluation needs a multiple-choice task: its extractor must read an option letter "
+                f"({' or '.join(sorted(MCQ_EXTRACTORS))}), got {names}"
+            )
+        for metric in info.data.get("metrics") or []:
+            if metric.aggregation in CODE_AGGREGATIONS:
+                raise ValueError(
+                    f"circular evaluation needs per-answer scores; metric '{metric.display}' aggregates "
+                    f"category codes ({metric.aggregation})"
+                )
+        if value.options is None:
+            if mcq[0].name != "mcq_letter":
+                raise ValueError(
+                    "circular: name the option columns ('options: [A, B, C, D]' or a list column)"
+                )
+            value = value.model_copy(update={"options": mcq[0].args.get("options_field", "options")})
+        return value
 
     @field_validator("extractor", mode="before")
     @classmethod
