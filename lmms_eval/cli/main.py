@@ -1,4 +1,5 @@
-"""Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``, ``lmms-eval models``,
+"""Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``,
+``lmms-eval tasks validate [PATH|NAME ...]``, ``lmms-eval models``,
 ``lmms-eval compare RUN_A RUN_B ...``, ``lmms-eval gate RUN --require ...``, ``lmms-eval power ...``,
 ``lmms-eval data pull|verify|ls`` (the offline mirror of Hub datasets).
 
@@ -75,12 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run an evaluation (the default when no subcommand is given)")
     add_run_flags(run)
-    tasks = sub.add_parser("tasks", help="list tasks, or describe one")
-    tasks.add_argument("name", nargs="?", help="a task or group to describe")
+    tasks = sub.add_parser(
+        "tasks",
+        help="list tasks, describe one, or validate task files",
+        usage="lmms-eval tasks [NAME] [--json] | lmms-eval tasks validate [PATH|NAME ...] [--rows N] [--json]",
+    )
+    tasks.add_argument(
+        "name",
+        nargs="*",
+        help="a task or group to describe; or `validate` followed by task files, folders, task, group or tag "
+        "names (none: the whole catalog and --include_path folders)",
+    )
     tasks.add_argument("--include_path", action="append", help="extra folder of task YAML files")
     tasks.add_argument("--data_root", help="root of local task data (sizes are counted there)")
     tasks.add_argument(
         "--json", action="store_true", help="print JSON: source, mirror status, columns used, prompt, scoring"
+    )
+    tasks.add_argument(
+        "--rows", type=int, default=3, help="validate: rows loaded and dry-run per task (default 3)"
     )
     sub.add_parser("models", help="list model backends")
     from lmms_eval.cli.compare import add_compare_flags
@@ -115,9 +128,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "tasks":
-            from lmms_eval.cli.tasks import run_tasks
+            from lmms_eval.cli.tasks import run_tasks, run_validate
 
-            return run_tasks(args.name, args.include_path or [], args.data_root, as_json=args.json)
+            if args.name[:1] == ["validate"]:
+                return run_validate(
+                    args.name[1:], args.include_path or [], args.data_root, args.rows, as_json=args.json
+                )
+            if len(args.name) > 1:
+                print(f"error: `lmms-eval tasks` describes one task, got {args.name}", file=sys.stderr)
+                return 2
+            name = args.name[0] if args.name else None
+            return run_tasks(name, args.include_path or [], args.data_root, as_json=args.json)
         if args.command == "data":
             from lmms_eval.cli.data import run_data
 

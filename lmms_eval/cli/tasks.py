@@ -1,4 +1,6 @@
-"""``lmms-eval tasks [NAME] [--json]``: list the task index, or describe one task or group.
+"""``lmms-eval tasks [NAME] [--json]``: list the task index, or describe one task or group;
+``lmms-eval tasks validate [PATH|NAME ...] [--rows N] [--json]``: check task files (see
+:mod:`lmms_eval.tasks.validate`).
 
 Never imports torch, transformers or datasets: a hub task's mirror status reads files and the manifest.
 """
@@ -12,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from lmms_eval.tasks.data_root import resolve_data_root
 from lmms_eval.tasks.index import IndexEntry, TaskIndex
+from lmms_eval.tasks.validate import columns_used
 
 if TYPE_CHECKING:
-    from lmms_eval.tasks.spec import DatasetSpec, LocalSource, TaskSpec
+    from lmms_eval.tasks.spec import DatasetSpec, LocalSource
+    from lmms_eval.tasks.validate import Report
 
 
 def _table(entries: list[IndexEntry]) -> str:
@@ -59,6 +63,61 @@ def run_tasks(
     entry = index.get(name)
     print(describe(entry, root))
     return 0
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as left-aligned columns; the last column is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]).rstrip() for row in rows]
+
+
+def validate_table(reports: list[Report]) -> str:
+    """One line per file, then each file's errors, warnings and notes (but "no data here")."""
+    header = ("Name", "Kind", "Status", "Data", "Rows", "Seconds", "Reason")
+    rows = [
+        (
+            r.name,
+            r.kind,
+            r.status,
+            r.data,
+            str(r.rows),
+            f"{r.seconds:.2f}",
+            "" if r.status == "ok" else r.reason,
+        )
+        for r in reports
+    ]
+    lines = _columns([header, *rows])
+    for r in reports:
+        shown = [f for f in r.findings if not (f.check == "data" and f.level == "note")]
+        if shown:
+            lines.append(f"\n{r.name} ({r.status}): {r.file}")
+            indent = "\n" + " " * 21
+            lines += [f"  {f.level:<7} {f.check:<10} {f.message.replace(chr(10), indent)}" for f in shown]
+    return "\n".join(lines)
+
+
+def run_validate(
+    targets: list[str], include_paths: list[str], data_root: str | None, rows: int, as_json: bool = False
+) -> int:
+    """Validate task files; exit 1 when any has an error."""
+    import time
+
+    from lmms_eval.tasks.validate import summary, validate
+
+    start = time.perf_counter()
+    root = resolve_data_root(data_root)
+    reports = validate(targets, include_paths, root, rows)
+    seconds = round(time.perf_counter() - start, 2)
+    counts = summary(reports)
+    if as_json:
+        out = {"data_root": str(root), "rows": rows, "seconds": seconds, "summary": counts,
+               "tasks": [r.to_json() for r in reports]}  # fmt: skip
+        print(json.dumps(out, indent=2, default=str))
+    else:
+        print(validate_table(reports))
+        shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+        print(f"\n{len(reports)} files checked in {seconds:.1f} s: {shown} (data root: {root})")
+    return 1 if counts["error"] else 0
 
 
 def describe(entry: IndexEntry, data_root: Path) -> str:
@@ -132,13 +191,6 @@ def _source_json(dataset: DatasetSpec, yaml_dir: Path, data_root: Path) -> dict[
     return out
 
 
-def _template_columns(source: str) -> set[str]:
-    import jinja2
-    from jinja2 import meta
-
-    return set(meta.find_undeclared_variables(jinja2.Environment().parse(source))) - {"doc"}
-
-
 def _reads_from(source: dict[str, Any], mirror: dict[str, Any] | None) -> str:
     """Where docs would come from now: the mirror, the local files, or the Hub."""
     if source["kind"] == "local":
@@ -147,33 +199,6 @@ def _reads_from(source: dict[str, Any], mirror: dict[str, Any] | None) -> str:
         return "mirror"
     fallback = source.get("fallback")
     return "local" if fallback is not None and fallback["exists"] else "hub"
-
-
-def columns_used(spec: TaskSpec) -> list[str]:
-    """The doc columns a task reads by name: template variables, media fields, doc id, breakdown and
-    cluster columns (code such as an extractor may read more)."""
-    templates: list[str] = [spec.target, *([spec.dataset.filter] if spec.dataset.filter else [])]
-    columns: set[str] = {c for c in (spec.doc_id, spec.cluster_key) if c} | set(spec.breakdown)
-    prompts = [spec.prompt, *(o.prompt for o in spec.overrides.values() if o.prompt is not None)]
-    for prompt in prompts:
-        templates += [prompt.system] if prompt.system else []
-        for part in prompt.user:
-            media = getattr(part, part.kind) if part.kind != "text" else None
-            if part.text is not None:
-                templates.append(part.text)
-            elif media is not None and media.field is not None:
-                columns.add(media.field)
-            elif media is not None and media.path is not None:
-                templates.append(media.path)
-    if isinstance(spec.choices, str):
-        templates.append(spec.choices)
-    elif spec.choices:
-        templates += spec.choices
-    if spec.fewshot is not None and spec.fewshot.target:
-        templates.append(spec.fewshot.target)
-    for template in templates:
-        columns |= _template_columns(template)
-    return sorted(columns)
 
 
 def describe_json(entry: IndexEntry, data_root: Path) -> dict[str, Any]:

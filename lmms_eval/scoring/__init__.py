@@ -36,6 +36,18 @@ for _name, _fn in {
     "realworldqa": "lmms_eval.scoring.realworldqa:extract_realworldqa_answer",
     "mmmu": "lmms_eval.scoring.mmmu:extract_mmmu_answer",
     "mmmu_pro": "lmms_eval.scoring.mmmu:extract_mmmu_pro_answer",
+    "naturalbench": "lmms_eval.scoring.naturalbench:extract_naturalbench_answer",
+    "blink": "lmms_eval.scoring.blink:extract_blink_answer",
+    "mme_realworld": "lmms_eval.scoring.mme_realworld:extract_mme_realworld_answer",
+    "cv_bench": "lmms_eval.scoring.cambrian:extract_cv_bench_answer",
+    "mmvp": "lmms_eval.scoring.cambrian:extract_mmvp_answer",
+    "vstar": "lmms_eval.scoring.cambrian:extract_vstar_answer",
+    "hrbench": "lmms_eval.scoring.hrbench:extract_hrbench_answer",
+    "mathvista": "lmms_eval.scoring.mathvista:extract_mathvista_answer",
+    "mathvista_normalize": "lmms_eval.scoring.mathvista:normalize_mathvista_answer",
+    "mathverse_quick": "lmms_eval.scoring.mathverse:extract_mathverse_quick",
+    "refcoco_box": "lmms_eval.scoring.grounding:extract_refcoco_box",
+    "screenspot_box": "lmms_eval.scoring.grounding:extract_screenspot_box",
 }.items():
     EXTRACTORS.add_lazy(_name, _fn if ":" in _fn else f"{_E}:{_fn}")
 
@@ -61,6 +73,18 @@ for _name, _fn in {
     "hallusion_bench_group_code": "lmms_eval.scoring.hallusion_bench:hallusion_bench_group_code",
     "mmstar_match": "lmms_eval.scoring.mmstar:mmstar_match",
     "mmmu_accuracy": "lmms_eval.scoring.mmmu:mmmu_accuracy",
+    "caption_record": "lmms_eval.scoring.captions.records:caption_record",
+    "naturalbench_correct": "lmms_eval.scoring.naturalbench:naturalbench_correct",
+    "naturalbench_code": "lmms_eval.scoring.naturalbench:naturalbench_code",
+    "cv_bench_correct": "lmms_eval.scoring.cambrian:cv_bench_correct",
+    "cv_bench_code": "lmms_eval.scoring.cambrian:cv_bench_code",
+    "mmvp_correct": "lmms_eval.scoring.cambrian:mmvp_correct",
+    "mmvp_pair_code": "lmms_eval.scoring.cambrian:mmvp_pair_code",
+    "mathvista_accuracy": "lmms_eval.scoring.mathvista:mathvista_accuracy",
+    "mathverse_quick_match": "lmms_eval.scoring.mathverse:mathverse_quick_match",
+    "box_iou": "lmms_eval.scoring.grounding:box_iou_metric",
+    "box_iou_accuracy": "lmms_eval.scoring.grounding:box_iou_accuracy",
+    "box_center_accuracy": "lmms_eval.scoring.grounding:box_center_accuracy",
 }.items():
     METRICS.add_lazy(_name, _fn if ":" in _fn else f"{_M}:{_fn}")
 
@@ -70,3 +94,6 @@ for _name in ("mean", "median", "macro_mean", "yes_precision", "yes_recall", "ye
 AGGREGATIONS.add_lazy("ocrbench_points", "lmms_eval.scoring.ocrbench:ocrbench_points")
 AGGREGATIONS.add_lazy("group_all_correct", f"{_A}:group_all_correct")
 AGGREGATIONS.add_lazy("mme_score", "lmms_eval.scoring.mme:mme_score")
+for _name in ("coco_bleu", "coco_meteor", "coco_rouge_l", "coco_cider"):
+    AGGREGATIONS.add_lazy(_name, f"lmms_eval.scoring.captions.records:{_name}")
+AGGREGATIONS.add_lazy("cv_bench_accuracy", "lmms_eval.scoring.cambrian:cv_bench_accuracy")
