@@ -1,4 +1,5 @@
-"""Which mirrorable Hub splits the tasks use (their ``dataset.hub`` and few-shot ``dataset.hub``)."""
+"""Which mirrorable Hub splits the tasks use (their ``dataset.hub``, few-shot ``dataset.hub``, and the
+``join.hub`` splits joined to either)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,8 @@ class Usage:
 
 
 def hub_sources(spec: TaskSpec) -> list[HubSource]:
-    sources = [spec.dataset.hub]
-    if spec.fewshot is not None:
-        sources.append(spec.fewshot.dataset.hub)
+    datasets = [spec.dataset] if spec.fewshot is None else [spec.dataset, spec.fewshot.dataset]
+    sources = [s for d in datasets for s in (d.hub, d.join.hub if d.join is not None else None)]
     return [s for s in sources if s is not None]
 
 

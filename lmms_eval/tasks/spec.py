@@ -53,13 +53,60 @@ class LocalSource(_Strict):
         return value
 
 
+class JoinSpec(_Strict):
+    """Columns of a second hub split added to every row: ``on: {left_column: right_column}`` pairs each row
+    with the right-side row holding the same key, and ``columns`` are copied from it (GQA's questions and
+    their images live in two configs). The right split loads like any hub split (mirror, then the Hub);
+    only its key column is read up front, a right row is read when its doc is built."""
+
+    hub: HubSource
+    on: dict[str, str]
+    columns: list[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data: Any) -> Any:
+        """YAML 1.1 reads a bare ``on`` key as the boolean true: take it back as ``on``."""
+        if isinstance(data, dict) and True in data and "on" not in data:
+            return {("on" if k is True else k): v for k, v in data.items()}
+        return data
+
+    @field_validator("on")
+    @classmethod
+    def _one_key(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) != 1:
+            raise ValueError(f"join.on pairs one left column with one right column, got {value}")
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _some_columns(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError(f"join.columns names the right-side columns to add, once each, got {value}")
+        return value
+
+    @property
+    def left_key(self) -> str:
+        return next(iter(self.on))
+
+    @property
+    def right_key(self) -> str:
+        return next(iter(self.on.values()))
+
+    def describe(self) -> str:
+        extra = f"/{self.hub.name}" if self.hub.name else ""
+        return f"hf:{self.hub.path}{extra}[{self.hub.split}]"
+
+
 class DatasetSpec(_Strict):
     """``hub``, ``local``, or both. With both, the hub dataset is the source of truth and ``local`` is a
     fallback layout of the same data: docs come from the offline mirror (``DATA_ROOT/hf/...``) when it holds
-    the split, else from the local files when they exist, else from the Hub."""
+    the split, else from the local files when they exist, else from the Hub. ``join`` adds columns of a
+    second hub split (see :class:`JoinSpec`)."""
 
     hub: HubSource | None = None
     local: LocalSource | None = None
+    join: JoinSpec | None = None
     filter: str | None = None
 
     @model_validator(mode="after")
@@ -69,12 +116,13 @@ class DatasetSpec(_Strict):
         return self
 
     def describe(self) -> str:
+        joined = f" + {self.join.describe()}" if self.join is not None else ""
         local = f"local:{self.local.path}" if self.local is not None else ""
         if self.hub is not None:
             extra = f"/{self.hub.name}" if self.hub.name else ""
             hub = f"hf:{self.hub.path}{extra}[{self.hub.split}]"
-            return f"{hub} | {local}" if local else hub
-        return local
+            return (f"{hub} | {local}" if local else hub) + joined
+        return local + joined
 
 
 class MediaSpec(_Strict):

@@ -461,6 +461,11 @@ def data_origin(spec: TaskSpec, path: Path, data_root: Path) -> tuple[str | None
         return str(p.relative_to(data_root)) if p.is_relative_to(data_root) else str(p)
 
     looked = []
+    join_hub = spec.dataset.join.hub if spec.dataset.join is not None else None
+    joined = SplitKey.of(join_hub) if join_hub is not None and not_mirrorable(join_hub) is None else None
+    if joined is not None and joined.find(data_root) is None:
+        looked.append(f"joined split: mirror {shown(joined.files(data_root)[0])}")
+        return None, "; ".join(looked)  # without the joined split no doc can be built
     hub = spec.dataset.hub
     if hub is not None:
         why = not_mirrorable(hub)
@@ -482,10 +487,12 @@ def data_origin(spec: TaskSpec, path: Path, data_root: Path) -> tuple[str | None
 def _check_pins(report: Report, spec: TaskSpec, path: Path) -> None:
     from lmms_eval.mirror.layout import not_mirrorable
 
-    hub = spec.dataset.hub
-    if hub is not None and hub.revision is None and not_mirrorable(hub) is None:
-        report.add("warning", "pins", f"{where(path, 'dataset')}: dataset.hub {hub.path} has no revision: pin "
-                   "the commit the task was checked against (results are reproducible only at a pinned revision)")  # fmt: skip
+    join = spec.dataset.join
+    for key, hub in (("hub", spec.dataset.hub), ("join.hub", join.hub if join is not None else None)):
+        if hub is not None and hub.revision is None and not_mirrorable(hub) is None:
+            report.add("warning", "pins", f"{where(path, 'dataset')}: dataset.{key} {hub.path} has no revision: "
+                       "pin the commit the task was checked against (results are reproducible only at a pinned "
+                       "revision)")  # fmt: skip
 
 
 def _check_task(report: Report, spec: TaskSpec, path: Path, data_root: Path, rows: int) -> None:

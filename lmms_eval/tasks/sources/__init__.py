@@ -6,7 +6,8 @@ a row's dict only when it is indexed or iterated (see ``arrow.py``).
 
 :func:`load_source` picks the source of a ``dataset:`` spec: a hub dataset is read from the offline mirror
 under the data root when it holds the split (``DATA_ROOT/hf/...``, see ``lmms_eval.mirror``), else from the
-spec's local fallback files, else from the Hub; a local spec from its files.
+spec's local fallback files, else from the Hub; a local spec from its files. A ``join`` then adds columns
+of a second hub split, loaded the same way (:func:`join_split`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lmms_eval.tasks.spec import DatasetSpec, LocalSource
+    from lmms_eval.tasks.spec import DatasetSpec, JoinSpec, LocalSource
 
 
 @dataclass
@@ -106,6 +107,83 @@ def load_source(spec: DatasetSpec, yaml_dir: Path, data_root: Path, task: str) -
     if spec.hub is not None:
         from lmms_eval.tasks.sources.hub import load_hub_split
 
-        return load_hub_split(spec.hub, data_root, task, fallback=local)
-    assert local is not None
-    return local.load()
+        loaded = load_hub_split(spec.hub, data_root, task, fallback=local)
+    else:
+        assert local is not None
+        loaded = local.load()
+    return join_split(loaded, spec.join, data_root, task) if spec.join is not None else loaded
+
+
+def join_split(left: LoadedDocs, join: JoinSpec, data_root: Path, task: str) -> LoadedDocs:
+    """``left``'s rows with ``join.columns`` of the matching rows of the joined hub split (mirror first,
+    then the Hub). Only the key columns are read here; a left key without a match, a key repeated on the
+    right, or a missing column is a DataError naming the task and the joined split."""
+    import hashlib
+
+    from lmms_eval.core.errors import DataError
+    from lmms_eval.tasks.sources.arrow import JoinedBackend, LazyRows, column_values, select_columns
+    from lmms_eval.tasks.sources.hub import load_hub_split
+
+    right = load_hub_split(join.hub, data_root, task)
+    split = f"the joined split {join.describe()}"
+    lkey, rkey = join.left_key, join.right_key
+    if lkey not in left.columns:
+        raise DataError(
+            f"Task '{task}': join key column '{lkey}' is not in the data. Columns: {', '.join(left.columns)}"
+        )
+    missing = [c for c in (rkey, *join.columns) if c not in right.columns]
+    if missing:
+        raise DataError(
+            f"Task '{task}': {split} has no column(s) {missing}. Columns: {', '.join(right.columns)}"
+        )
+    clash = [c for c in join.columns if c in left.columns]
+    if clash:
+        raise DataError(f"Task '{task}': join.columns {clash} are columns the data already has")
+    position: dict[str, int] = {}
+    for i, value in enumerate(column_values(right.docs, rkey)):
+        if str(value) in position:
+            raise DataError(f"Task '{task}': key '{value}' appears twice in column '{rkey}' of {split}")
+        position[str(value)] = i
+    matches: list[int] = []
+    for value in column_values(left.docs, lkey):
+        p = position.get(str(value))
+        if p is None:
+            raise DataError(f"Task '{task}': {lkey} '{value}' has no row with {rkey} '{value}' in {split}")
+        matches.append(p)
+    rows = select_columns(right.docs, list(join.columns))
+    if right.media_root is not None and right.media_root != left.media_root:
+        rows = _MediaResolved(rows, right.media_root, join.columns)
+    fingerprint = hashlib.sha256(f"{left.fingerprint}|{right.fingerprint}|{join.model_dump_json()}".encode())
+    return LoadedDocs(
+        docs=LazyRows(JoinedBackend(left.docs, rows, matches, list(join.columns))),
+        fingerprint=fingerprint.hexdigest()[:16],
+        revision=left.revision,
+        media_root=left.media_root,
+        columns=sorted({*left.columns, *join.columns}),
+        origin=left.origin,
+    )
+
+
+class _MediaResolved(Sequence[dict[str, Any]]):
+    """Right-side rows whose relative media paths (a JSONL mirror's) are made absolute against their own
+    folder, since the joined docs resolve paths against the left split's."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]], root: Path, columns: list[str]) -> None:
+        self._rows, self._root, self._columns = rows, root, columns
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        row = dict(self._rows[i])
+        for c in self._columns:
+            row[c] = _absolute(row.get(c), self._root)
+        return row
+
+
+def _absolute(value: Any, root: Path) -> Any:
+    if isinstance(value, str) and value and not Path(value).is_absolute() and (root / value).is_file():
+        return str(root / value)
+    if isinstance(value, dict) and not value.get("bytes") and isinstance(value.get("path"), str):
+        return {**value, "path": _absolute(value["path"], root)}
+    return value

@@ -6,12 +6,15 @@ row group at a time) reach the rest of the code as a :class:`LazyRows`: a ``Sequ
 when it is indexed or iterated, and nothing keeps it. So a 100k-row split with image bytes costs its memory
 map, not 100k Python dicts. Whole-column questions (doc ids, their uniqueness) read one column through
 :meth:`LazyRows.column`, never the rows. pyarrow is imported only by the callers that build a backend.
+A ``dataset.join`` is a :class:`JoinedBackend`: left rows extended, when built, with the selected columns of
+the matching right row (read alone, with only those columns).
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, overload
@@ -51,9 +54,14 @@ class ArrowBackend:
     def column(self, name: str) -> pa.ChunkedArray:
         return self.table.column(name)
 
+    def select(self, names: list[str]) -> ArrowBackend:
+        """The same rows with these columns only (no copy)."""
+        return ArrowBackend(self.table.select(names))
+
 
 class ParquetBackend:
-    """A Parquet file read one row group at a time (the last group read is kept, for runs of nearby rows).
+    """A Parquet file read one row group at a time (the last ``cached_groups`` groups read are kept, for runs
+    of nearby rows; ``columns`` limits what is decoded).
 
     Parquet pages are encoded (and usually compressed), so they cannot be used in place the way an Arrow
     file is: a row costs the decoding of its row group. Hugging Face writes groups of 100 rows for image
@@ -61,24 +69,29 @@ class ParquetBackend:
     no Python objects) on the first row read. The file is read with ``pread``, not memory-mapped: reading one
     column of every group through a map would fault in the pages around each column chunk (read-ahead)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, columns: list[str] | None = None, cached_groups: int = 1) -> None:
         import pyarrow.parquet as pq
 
+        self.path, self._columns, self._keep = path, columns, max(1, cached_groups)
         self.file = pq.ParquetFile(path, memory_map=False)
         meta = self.file.metadata
         self.num_rows = meta.num_rows
-        self.column_names = list(self.file.schema_arrow.names)
+        self.column_names = list(self.file.schema_arrow.names) if columns is None else list(columns)
         self._starts = [0]
         for g in range(meta.num_row_groups):
             self._starts.append(self._starts[-1] + meta.row_group(g).num_rows)
-        self._cached: tuple[int, pa.Table] | None = None
+        self._cached: OrderedDict[int, pa.Table] = OrderedDict()  # the last groups read, newest last
         self._lock = threading.Lock()
 
     def _group(self, g: int) -> pa.Table:
         with self._lock:
-            if self._cached is None or self._cached[0] != g:
-                self._cached = (g, self.file.read_row_group(g))
-            return self._cached[1]
+            if g in self._cached:
+                self._cached.move_to_end(g)
+            else:
+                self._cached[g] = self.file.read_row_group(g, columns=self._columns)
+                while len(self._cached) > self._keep:
+                    self._cached.popitem(last=False)
+            return self._cached[g]
 
     def read(self, start: int, stop: int) -> list[Row]:
         rows: list[Row] = []
@@ -95,6 +108,10 @@ class ParquetBackend:
         with self._lock:
             return self.file.read(columns=[name]).column(name)
 
+    def select(self, names: list[str], cached_groups: int = 1) -> ParquetBackend:
+        """The same rows with these columns only: a row group read decodes just them."""
+        return ParquetBackend(self.path, names, cached_groups)
+
 
 class LazyRows(Sequence[Row]):
     """A view of some rows of a backend (all of them, a slice, or the positions a filter kept).
@@ -108,6 +125,14 @@ class LazyRows(Sequence[Row]):
     @property
     def column_names(self) -> list[str]:
         return self._backend.column_names
+
+    @property
+    def backend(self) -> RowBackend:
+        return self._backend
+
+    @property
+    def positions(self) -> Sequence[int]:
+        return self._positions
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -163,3 +188,52 @@ def take_rows(rows: Sequence[Row], indices: Sequence[int]) -> Sequence[Row]:
     if isinstance(rows, LazyRows):
         return rows.take(indices)
     return [rows[i] for i in indices]
+
+
+#: row groups a joined split's Parquet keeps decoded: its rows are read in the left side's key order
+JOIN_CACHED_GROUPS = 4
+
+
+def select_columns(rows: Sequence[Row], names: list[str]) -> Sequence[Row]:
+    """The rows with only these columns where the backend can read fewer columns (Arrow, Parquet; a Parquet
+    file then keeps a few row groups decoded, for rows read out of order); other rows are returned as they
+    are (the caller picks the columns from each row it builds)."""
+    if isinstance(rows, LazyRows):
+        backend = rows.backend
+        if isinstance(backend, ParquetBackend):
+            return LazyRows(backend.select(names, JOIN_CACHED_GROUPS), rows.positions)
+        if isinstance(backend, ArrowBackend):
+            return LazyRows(backend.select(names), rows.positions)
+    return rows
+
+
+class JoinedBackend:
+    """Left rows, each extended with ``columns`` of the right row at ``matches[i]`` (the row whose join key
+    equals left row ``i``'s). A right row is read only when its left row is built."""
+
+    def __init__(
+        self, left: Sequence[Row], right: Sequence[Row], matches: Sequence[int], columns: list[str]
+    ) -> None:
+        self._left, self._right, self._matches, self._columns = left, right, matches, columns
+        self.num_rows = len(left)
+        left_names = left.column_names if isinstance(left, LazyRows) else sorted({k for r in left for k in r})
+        self.column_names = [*left_names, *columns]
+
+    def read(self, start: int, stop: int) -> list[Row]:
+        rows = [dict(r) for r in self._left[start:stop]]
+        for row, p in zip(rows, self._matches[start:stop]):
+            right = self._right[p]
+            row.update({c: right.get(c) for c in self._columns})
+        return rows
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        import pyarrow as pa
+
+        if name in self._columns:
+            values = column_values(self._right, name)
+            return pa.chunked_array([pa.array([values[p] for p in self._matches])])
+        if isinstance(self._left, LazyRows):
+            positions = self._left.positions
+            if isinstance(positions, range) and positions == range(self._left.backend.num_rows):
+                return self._left.backend.column(name)
+        return pa.chunked_array([pa.array(column_values(self._left, name))])
