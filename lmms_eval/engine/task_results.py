@@ -3,6 +3,7 @@ write the samples files."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -197,12 +198,31 @@ def task_result(
         metrics=metrics,
         breakdown=breakdown,
         dataset=DatasetInfo(
-            source=task.spec.dataset.describe(), fingerprint=task.fingerprint, revision=task.revision
+            source=task.spec.dataset.describe(),
+            fingerprint=task.fingerprint,
+            revision=task.revision,
+            origin=task.origin,
+            docs_fingerprint=docs_fingerprint(task_samples),
         ),
         generation=task.generation(family, gen_kwargs).model_dump(),
         repeats=repeat_stats,
         circular=circular_stats,
     )
+
+
+def docs_fingerprint(task_samples: list[Sample]) -> str:
+    """sha256 over the docs evaluated, in order (each once, whatever the repeats or rotations): the doc id,
+    the prompt's text and media sha256s, and the target. Two runs with the same value asked the same
+    questions of the same media and scored them against the same answers."""
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+    for s in task_samples:
+        if s.doc.id in seen:
+            continue
+        seen.add(s.doc.id)
+        media = ",".join(p.ref.sha256 or p.ref.describe() for p in s.request.media_parts())
+        digest.update(f"{s.doc.id}\x00{s.request.prompt_text()}\x00{media}\x00{s.target!r}\x01".encode())
+    return digest.hexdigest()
 
 
 def write_submission(run_dir: Path, task: Task, task_samples: list[Sample], answered: Answered) -> Path:

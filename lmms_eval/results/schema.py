@@ -3,7 +3,7 @@
 Schema version notes: optional fields with defaults are added without a version bump, so older files still
 validate. Added since version 1 was first written: ``repeats`` (TaskResult), ``repeats``/``repeat_reducer``
 (RunSettings), ``repeat`` (samples lines) for ``--repeats``; ``circular`` (TaskResult) and ``rotation``
-(samples lines) for circular evaluation.
+(samples lines) for circular evaluation; ``origin`` and ``docs_fingerprint`` (DatasetInfo).
 """
 
 from __future__ import annotations
@@ -35,7 +35,12 @@ class MetricResult(_Model):
 class DatasetInfo(_Model):
     source: str
     fingerprint: str | None = None
+    #: the dataset revision the docs came from (the mirror's recorded one, the Hub pin); null for local files
     revision: str | None = None
+    #: where the docs were read from: "mirror" (DATA_ROOT/hf), "hub" (datasets), "local" (files)
+    origin: str | None = None
+    #: sha256 over the docs evaluated, in order: each doc id, prompt (text, media sha256s) and target
+    docs_fingerprint: str | None = None
 
 
 class RepeatStats(_Model):

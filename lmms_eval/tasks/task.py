@@ -139,7 +139,16 @@ class Task:
 
     @property
     def revision(self) -> str | None:
+        """The revision of the data actually read: the mirror's recorded revision or the Hub pin; None when
+        the docs came from local files (a hub task's local fallback included)."""
+        if self._loaded is not None and self._loaded.origin:
+            return self._loaded.revision if self._loaded.origin in ("mirror", "hub") else None
         return self.spec.dataset.hub.revision if self.spec.dataset.hub else None
+
+    @property
+    def origin(self) -> str | None:
+        """Where the docs were read from: "mirror", "hub" or "local" (None before they are loaded)."""
+        return (self._loaded.origin or None) if self._loaded is not None else None
 
     def docs(self) -> DocList:
         """The docs in order. Rows of hub and Parquet sources are built one at a time when a doc is indexed
