@@ -37,6 +37,10 @@ for _name, _fn in {
     "mmmu": "lmms_eval.scoring.mmmu:extract_mmmu_answer",
     "mmmu_pro": "lmms_eval.scoring.mmmu:extract_mmmu_pro_answer",
     "naturalbench": "lmms_eval.scoring.naturalbench:extract_naturalbench_answer",
+    "muirbench": "lmms_eval.scoring.muirbench:extract_muirbench_answer",
+    "vlmsareblind": "lmms_eval.scoring.vlmsareblind:extract_vlmsareblind_answer",
+    "wemath": "lmms_eval.scoring.wemath:extract_wemath_answer",
+    "iconqa": "lmms_eval.scoring.iconqa:extract_iconqa_answer",
     "blink": "lmms_eval.scoring.blink:extract_blink_answer",
     "mme_realworld": "lmms_eval.scoring.mme_realworld:extract_mme_realworld_answer",
     "cv_bench": "lmms_eval.scoring.cambrian:extract_cv_bench_answer",
@@ -48,6 +52,8 @@ for _name, _fn in {
     "mathverse_quick": "lmms_eval.scoring.mathverse:extract_mathverse_quick",
     "refcoco_box": "lmms_eval.scoring.grounding:extract_refcoco_box",
     "screenspot_box": "lmms_eval.scoring.grounding:extract_screenspot_box",
+    "mathkangaroo": "lmms_eval.scoring.mathkangaroo:extract_mathkangaroo_answer",
+    "dynamath": "lmms_eval.scoring.dynamath:extract_dynamath_answer",
 }.items():
     EXTRACTORS.add_lazy(_name, _fn if ":" in _fn else f"{_E}:{_fn}")
 
@@ -76,6 +82,7 @@ for _name, _fn in {
     "caption_record": "lmms_eval.scoring.captions.records:caption_record",
     "naturalbench_correct": "lmms_eval.scoring.naturalbench:naturalbench_correct",
     "naturalbench_code": "lmms_eval.scoring.naturalbench:naturalbench_code",
+    "wemath_code": "lmms_eval.scoring.wemath:wemath_code",
     "cv_bench_correct": "lmms_eval.scoring.cambrian:cv_bench_correct",
     "cv_bench_code": "lmms_eval.scoring.cambrian:cv_bench_code",
     "mmvp_correct": "lmms_eval.scoring.cambrian:mmvp_correct",
@@ -85,6 +92,10 @@ for _name, _fn in {
     "box_iou": "lmms_eval.scoring.grounding:box_iou_metric",
     "box_iou_accuracy": "lmms_eval.scoring.grounding:box_iou_accuracy",
     "box_center_accuracy": "lmms_eval.scoring.grounding:box_center_accuracy",
+    "mathkangaroo_accuracy": "lmms_eval.scoring.mathkangaroo:mathkangaroo_accuracy",
+    "dynamath_correct": "lmms_eval.scoring.dynamath:dynamath_correct",
+    "dynamath_variant_code": "lmms_eval.scoring.dynamath:dynamath_variant_code",
+    "ocrbench_v2_score": "lmms_eval.scoring.ocrbench_v2:ocrbench_v2_score",
 }.items():
     METRICS.add_lazy(_name, _fn if ":" in _fn else f"{_M}:{_fn}")
 
@@ -94,6 +105,7 @@ for _name in ("mean", "median", "macro_mean", "yes_precision", "yes_recall", "ye
 AGGREGATIONS.add_lazy("ocrbench_points", "lmms_eval.scoring.ocrbench:ocrbench_points")
 AGGREGATIONS.add_lazy("group_all_correct", f"{_A}:group_all_correct")
 AGGREGATIONS.add_lazy("mme_score", "lmms_eval.scoring.mme:mme_score")
+AGGREGATIONS.add_lazy("wemath_dimension", "lmms_eval.scoring.wemath:wemath_dimension")
 for _name in ("coco_bleu", "coco_meteor", "coco_rouge_l", "coco_cider"):
     AGGREGATIONS.add_lazy(_name, f"lmms_eval.scoring.captions.records:{_name}")
 AGGREGATIONS.add_lazy("cv_bench_accuracy", "lmms_eval.scoring.cambrian:cv_bench_accuracy")
