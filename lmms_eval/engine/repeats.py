@@ -27,12 +27,11 @@ from lmms_eval.core.errors import ConfigError
 from lmms_eval.engine.config import pass_at_j
 from lmms_eval.engine.plan import Sample
 from lmms_eval.results.schema import MetricResult, RepeatStats, TaskResult
-from lmms_eval.tasks.spec import MetricSpec
+from lmms_eval.tasks.spec import CODE_AGGREGATIONS, MetricSpec
 from lmms_eval.tasks.task import Task
 
-#: aggregations that read per-sample category codes (yes_no_confusion), not quality scores: a best or worst
-#: code means nothing, so only ``mean`` (all codes) and ``majority`` (the voted answer's code) apply
-CODE_AGGREGATIONS = frozenset({"yes_precision", "yes_recall", "yes_f1", "yes_ratio"})
+# CODE_AGGREGATIONS (tasks/spec.py) read per-sample codes, not quality scores: a best or worst code means
+# nothing, so only ``mean`` (all codes) and ``majority`` (the voted answer's code) apply to them
 
 
 def check_reducer(task: Task, reducer: str) -> None:
@@ -42,7 +41,7 @@ def check_reducer(task: Task, reducer: str) -> None:
     for metric in task.spec.metrics:
         if metric.aggregation in CODE_AGGREGATIONS:
             raise ConfigError(
-                f"Task '{task.name}': metric '{metric.display}' aggregates category codes "
+                f"Task '{task.name}': metric '{metric.display}' aggregates per-sample codes "
                 f"({metric.aggregation}), which have no best or worst; --repeat_reducer {reducer} cannot "
                 "apply (use mean or majority)"
             )

@@ -240,8 +240,15 @@ def _extractors(value: Any) -> Any:
 
 #: extractors that read an option letter: the tasks circular evaluation can apply to
 MCQ_EXTRACTORS = frozenset({"mcq_letter", "mmbench"})
-#: aggregations of category codes (yes_no_confusion): "every rotation right" has no meaning for them
-CODE_AGGREGATIONS = frozenset({"yes_precision", "yes_recall", "yes_f1", "yes_ratio"})
+#: aggregations whose per-sample values are codes (confusion cells, group membership, corpus-record keys),
+#: not scores: "every rotation right" (circular) and a best/worst over repeats have no meaning for them
+CODE_AGGREGATIONS = frozenset(
+    {
+        "yes_precision", "yes_recall", "yes_f1", "yes_ratio",
+        "group_all_correct", "mme_score", "wemath_dimension", "cv_bench_accuracy",
+        "coco_bleu", "coco_meteor", "coco_rouge_l", "coco_cider",
+    }
+)  # fmt: skip
 
 
 class CircularSpec(_Strict):

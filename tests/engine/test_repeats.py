@@ -291,7 +291,7 @@ def test_code_aggregations_refuse_best_and_worst(tmp_path: Path) -> None:
         repeat_reducer="pass_at_k",
         model_args={"call_log": str(tmp_path / "calls.log")},
     )
-    with pytest.raises(ConfigError, match="category codes"):
+    with pytest.raises(ConfigError, match="per-sample codes"):
         evaluate(config)
     assert not (tmp_path / "calls.log").exists(), "refused before any model call"
     # majority and mean apply: the voted answer's code, or every code with docs as clusters
