@@ -129,7 +129,34 @@ def render() -> str:
     ]
     for tag in sorted(tags):
         lines.append(f"| `{tag}` | {', '.join(f'`{t}`' for t in tags[tag])} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _registry_lines()) + "\n"
+
+
+def _registry_lines() -> list[str]:
+    """Every built-in extractor, metric and aggregation a task can name: where it lives and the first line
+    of its docstring (the official-protocol modules say which benchmark's code they follow)."""
+    from lmms_eval.core.registry import import_dotted
+    from lmms_eval.scoring import AGGREGATIONS, EXTRACTORS, METRICS
+
+    lines = [
+        "",
+        "## Extractors, metrics and aggregations",
+        "",
+        "What a task's `extractor:`, `metrics[].name` and `metrics[].aggregation` can name (built-ins; plugins "
+        "add more). The general ones are described in [task_guide.md](task_guide.md); the others implement one "
+        "benchmark's official protocol, in the module shown, whose docstring cites the official repository "
+        "and commit.",
+    ]
+    for title, registry in (("Extractors", EXTRACTORS), ("Metrics", METRICS), ("Aggregations", AGGREGATIONS)):
+        lines += ["", f"### {title}", "", "| Name | Defined in | What it does |", "|---|---|---|"]
+        for name in registry.names():
+            target = registry.target(name)
+            if target is None:
+                continue
+            doc = (import_dotted(target).__doc__ or "").strip().split("\n\n")[0]
+            summary = " ".join(doc.split())
+            lines.append(f"| `{name}` | `{target.split(':')[0]}` | {_cell(summary)} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
