@@ -54,6 +54,7 @@ for _name, _fn in {
     "mathverse_quick": "lmms_eval.scoring.mathverse:extract_mathverse_quick",
     "refcoco_box": "lmms_eval.scoring.grounding:extract_refcoco_box",
     "screenspot_box": "lmms_eval.scoring.grounding:extract_screenspot_box",
+    "click_point": "lmms_eval.scoring.click_point:extract_click_point",
     "mathkangaroo": "lmms_eval.scoring.mathkangaroo:extract_mathkangaroo_answer",
     "dynamath": "lmms_eval.scoring.dynamath:extract_dynamath_answer",
 }.items():
@@ -102,6 +103,7 @@ for _name, _fn in {
     "box_iou": "lmms_eval.scoring.grounding:box_iou_metric",
     "box_iou_accuracy": "lmms_eval.scoring.grounding:box_iou_accuracy",
     "box_center_accuracy": "lmms_eval.scoring.grounding:box_center_accuracy",
+    "point_in_box_accuracy": "lmms_eval.scoring.click_point:point_in_box_accuracy",
     "mathkangaroo_accuracy": "lmms_eval.scoring.mathkangaroo:mathkangaroo_accuracy",
     "dynamath_correct": "lmms_eval.scoring.dynamath:dynamath_correct",
     "dynamath_variant_code": "lmms_eval.scoring.dynamath:dynamath_variant_code",
