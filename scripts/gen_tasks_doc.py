@@ -64,12 +64,41 @@ def _fixture_tests() -> dict[str, str]:
     }
 
 
-def checked_on(name: str, fixtures: dict[str, str]) -> str:
+def _named_in(name: str, fixtures: dict[str, str]) -> list[str]:
+    quoted = re.compile(rf"""["']{re.escape(name)}["']""")
+    return [f"`{Path(path).name}`" for path, text in fixtures.items() if quoted.search(text)]
+
+
+def checked_on(name: str, fixtures: dict[str, str], groups_of: dict[str, list[str]] | None = None) -> str:
+    """Real data, a fixture test naming the task, or one naming a group it belongs to (running a group runs
+    its tasks), else structure only."""
     if name in REAL_DATA:
         return "real data"
-    quoted = re.compile(rf"""["']{re.escape(name)}["']""")
-    files = [f"`{Path(path).name}`" for path, text in fixtures.items() if quoted.search(text)]
-    return f"fixture ({', '.join(files)})" if files else "structure only"
+    files = _named_in(name, fixtures)
+    if files:
+        return f"fixture ({', '.join(files)})"
+    for group in (groups_of or {}).get(name, []):
+        files = _named_in(group, fixtures)
+        if files:
+            return f"fixture (group `{group}`: {', '.join(files)})"
+    return "structure only"
+
+
+def _groups_of(groups: list[GroupSpec]) -> dict[str, list[str]]:
+    """Each task's groups, nested groups included."""
+    members = {g.group: list(g.tasks) for g in groups}
+    out: dict[str, list[str]] = {}
+
+    def visit(group: str, name: str, seen: frozenset[str]) -> None:
+        for member in members.get(name, []):
+            if member in members and member not in seen:
+                visit(group, member, seen | {member})
+            elif member not in members:
+                out.setdefault(member, []).append(group)
+
+    for g in members:
+        visit(g, g, frozenset({g}))
+    return out
 
 
 def _docs(spec: TaskSpec) -> str:
@@ -87,6 +116,7 @@ def render() -> str:
     tasks = sorted(((f, s) for f, s in specs if isinstance(s, TaskSpec)), key=lambda x: x[1].task)
     groups = sorted((s for _, s in specs if isinstance(s, GroupSpec)), key=lambda s: s.group)
     fixtures = _fixture_tests()
+    groups_of = _groups_of(groups)
     lines = [
         "# Task catalog",
         "",
@@ -108,7 +138,7 @@ def render() -> str:
         dataset, config, split, revision = _dataset(spec)
         metrics = ", ".join(m.display for m in spec.metrics) or "none (predict only)"
         row = [f"`{spec.task}`", folder, spec.inferred_modality(), dataset, config, split, revision,
-               _docs(spec), metrics, checked_on(spec.task, fixtures)]  # fmt: skip
+               _docs(spec), metrics, checked_on(spec.task, fixtures, groups_of)]  # fmt: skip
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "## Groups", "", "| Group | Tasks | Aggregate |", "|---|---|---|"]
     for group in groups:

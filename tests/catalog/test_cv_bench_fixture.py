@@ -89,3 +89,14 @@ def test_cv_bench_2d_is_the_mean_of_its_sources(tmp_path: Path, monkeypatch: pyt
     )
     assert value(results, "cv_bench_acc") == pytest.approx(0.75)  # (ADE20K 1/2 + COCO 1/1) / 2
     assert value(results, "accuracy") == pytest.approx(2 / 3)
+
+
+def test_cv_bench_3d_is_omni3d_accuracy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "root"
+    _write(root, ROWS[3:], "3D")
+    results, _ = replay(
+        tmp_path, monkeypatch, "cv_bench_3d", root, {str(i): r[5] for i, r in enumerate(ROWS[3:])}
+    )
+    assert results["n_docs"] == 2
+    assert value(results, "cv_bench_acc") == pytest.approx(0.5)  # Omni3D alone: 1 of 2
+    assert value(results, "accuracy") == pytest.approx(0.5)

@@ -37,7 +37,10 @@ ROWS = [  # (cycle, category, question, options A-D, answer, response, read as)
 ]  # fmt: skip
 
 
-def test_hrbench_cycle_averaged_accuracy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("task", "split"), [("hrbench4k", "hrbench_4k"), ("hrbench8k", "hrbench_8k")])
+def test_hrbench_cycle_averaged_accuracy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str, split: str
+) -> None:
     root = tmp_path / "root"
     columns: dict[str, list[Any]] = {
         "index": list(range(len(ROWS))),
@@ -48,10 +51,8 @@ def test_hrbench_cycle_averaged_accuracy(tmp_path: Path, monkeypatch: pytest.Mon
         "cycle_category": [r[0] for r in ROWS],
         "image": [base64.b64encode(png(c)).decode() for c in ("red", "green", "blue", "white", "black")],
     }
-    write_split(root, "DreamMr/HR-Bench", "hrbench_4k", columns, FEATURES, config="hrbench_version_split")
-    results, samples = replay(
-        tmp_path, monkeypatch, "hrbench4k", root, {str(i): r[5] for i, r in enumerate(ROWS)}
-    )
+    write_split(root, "DreamMr/HR-Bench", split, columns, FEATURES, config="hrbench_version_split")
+    results, samples = replay(tmp_path, monkeypatch, task, root, {str(i): r[5] for i, r in enumerate(ROWS)})
     assert (results["n_docs"], results["n_scored"], results["n_errors"]) == (5, 5, 0)
     assert [samples[str(i)]["extracted"] for i in range(5)] == [r[6] for r in ROWS]
     # cycle 0: 1/2, cycle 1: 2/3 -> (1/2 + 2/3) / 2 (not the plain 3/5)

@@ -72,11 +72,10 @@ def _columns() -> dict[str, list[Any]]:
     }
 
 
-@pytest.mark.parametrize("split", ["val", "test"])
-def test_iconqa_accuracy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: str) -> None:
+@pytest.mark.parametrize(("task", "split"), [("iconqa_val", "val"), ("iconqa_test", "test")])
+def test_iconqa_accuracy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str, split: str) -> None:
     root = tmp_path / "root"
     write_split(root, "lmms-lab-encoder/ICON-QA", split, _columns(), FEATURES)
-    task = f"iconqa_{split}"
     results, samples = replay(tmp_path, monkeypatch, task, root, {r[0]: r[5] for r in ROWS})
     assert [samples[r[0]]["scores"]["accuracy"] == 1.0 for r in ROWS] == [r[6] for r in ROWS]
     assert value(results, "accuracy") == pytest.approx(100 * 4 / 7)

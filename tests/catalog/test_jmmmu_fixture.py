@@ -90,3 +90,50 @@ def test_jmmmu_math_open_questions(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert samples["test_Math_1"]["prompt"][0]["content"][1]["text"] == (
         "<image 1>の三角形の面積を求めよ。\n\n質問に対する回答を単語や短いフレーズで記入してください。"
     )
+
+
+def test_every_jmmmu_subject_through_the_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One question per subject config (28 tasks), right in every other subject: each subject scores 100 or
+    0, the jmmmu group pools them (14 of 28), and the culture groups pool their own members."""
+    import json
+
+    from lmms_eval.cli.main import main
+    from lmms_eval.tasks.index import TaskIndex
+    from lmms_eval.tasks.spec import GroupSpec, TaskSpec
+    from lmms_eval.tasks.yaml_loader import parse_spec
+
+    index = TaskIndex.build()
+    group = parse_spec(Path(index.get("jmmmu").path))
+    assert isinstance(group, GroupSpec) and len(group.tasks) == 28
+    root, preds, right = tmp_path / "root", [], {}
+    for i, task in enumerate(group.tasks):
+        spec = parse_spec(Path(index.get(task).path))
+        assert isinstance(spec, TaskSpec) and spec.dataset.hub is not None and spec.dataset.hub.name
+        doc_id = f"test_{spec.dataset.hub.name}_1"
+        row = (doc_id, "<image 1>はどれですか？", "['甲', '乙', '丙', '丁']", 1, "A", MC)
+        write_split(root, "JMMMU/JMMMU", "test", _columns([row]), FEATURES, config=spec.dataset.hub.name)
+        right[task] = i % 2 == 0
+        preds.append(
+            {"task": task, "doc_id": doc_id, "response": "答えはAです" if right[task] else "答えはBです"}
+        )
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    pred_file = tmp_path / "preds.jsonl"
+    pred_file.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")
+    out = tmp_path / "out"
+    groups = ["jmmmu", "culture_agnostic", "culture_specific"]
+    rc = main(
+        ["run", "--model", "replay", "--model_args", f"path={pred_file}", "--tasks", ",".join(groups),
+         "--data_root", str(root), "--output_path", str(out)]
+    )  # fmt: skip
+    assert rc == 0
+    payload = json.loads(next(out.glob("replay/*/results.json")).read_text())
+    for task, ok in right.items():
+        assert payload["results"][task]["metrics"]["jmmmu_acc"]["value"] == (100.0 if ok else 0.0), task
+    assert payload["groups"]["jmmmu"]["metrics"]["jmmmu_acc"]["value"] == pytest.approx(50.0)
+    for name in groups[1:]:
+        members = parse_spec(Path(index.get(name).path))
+        assert isinstance(members, GroupSpec)
+        expected = 100 * sum(right[t] for t in members.tasks) / len(members.tasks)
+        assert payload["groups"][name]["metrics"]["jmmmu_acc"]["value"] == pytest.approx(expected), name

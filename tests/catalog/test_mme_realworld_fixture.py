@@ -94,3 +94,17 @@ def test_mmerealworld_cn_prompt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "有几辆车? 选项如下所示:\n" + "\n".join(OPTIONS) + "\n根据图像选择上述多项选择题的最佳答案。"
         "只需回答正确选项的字母（A, B, C, D 或 E）。\n最佳答案为： "
     )
+
+
+def test_mmerealworld_lite_scores_like_the_full_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lite subset has the same columns, prompt and scoring as the English set: the same rows score the
+    same as in test_mmerealworld_official_scores."""
+    root = tmp_path / "root"
+    write_split(
+        root, "yifanzhang114/MME-RealWorld-lite-lmms-eval", "train", _columns(ROWS, "How many?"), FEATURES
+    )
+    preds = {str(100 + i): r[3] for i, r in enumerate(ROWS)}
+    results, samples = replay(tmp_path, monkeypatch, "mmerealworld_lite", root, preds)
+    assert (results["n_docs"], results["n_scored"], results["n_errors"]) == (5, 5, 0)
+    assert [samples[str(100 + i)]["extracted"] for i in range(5)] == [r[4] for r in ROWS]
+    assert value(results, "mme_realworld_score") == pytest.approx(3 / 5)

@@ -63,3 +63,12 @@ def test_vstar_bench_relative_position_subset(tmp_path: Path, monkeypatch: pytes
     results, _ = replay(tmp_path, monkeypatch, "vstar_bench_relative_position", root, preds)
     assert results["n_docs"] == 2
     assert value(results, "vstar_relative_position_acc") == pytest.approx(50.0)
+
+
+def test_vstar_bench_direct_attributes_subset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "root"
+    _write(root)
+    preds = {r[0]: r[4] for r in ROWS if r[1] == "direct_attributes"}
+    results, _ = replay(tmp_path, monkeypatch, "vstar_bench_direct_attributes", root, preds)
+    assert results["n_docs"] == 3
+    assert value(results, "vstar_direct_attributes_acc") == pytest.approx(200 / 3)  # "collie" reads c: wrong

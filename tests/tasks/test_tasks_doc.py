@@ -41,3 +41,11 @@ def test_checked_on_reads_the_fixture_tests() -> None:
     assert gen.checked_on("pope_adv", fixtures) == "fixture (`test_x_fixture.py`)"
     assert gen.checked_on("pope", fixtures) == "structure only"  # a quoted name, not a prefix of one
     assert gen.checked_on("nlvr_dev", fixtures) == "real data"
+
+
+def test_a_task_run_through_its_group_counts_as_fixture_checked() -> None:
+    gen = _generator()
+    fixtures = {"tests/catalog/test_g_fixture.py": 'main(["run", "--tasks", "outer"])'}
+    groups_of = {"leaf": ["inner", "outer"], "other": ["inner"]}
+    assert gen.checked_on("leaf", fixtures, groups_of) == "fixture (group `outer`: `test_g_fixture.py`)"
+    assert gen.checked_on("other", fixtures, groups_of) == "structure only"
