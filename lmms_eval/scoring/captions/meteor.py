@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from lmms_eval.core.errors import ConfigError
+from lmms_eval.scoring.captions.jars import pycocoevalcap_jar
 
 __all__ = ["MeteorJava", "meteor_available", "meteor_from_totals", "meteor_jar", "meteor_stats"]
 
@@ -49,21 +50,9 @@ _JAR = "meteor-1.5.jar"
 
 
 def meteor_jar(jar: str | os.PathLike[str] | None = None) -> Path | None:
-    """``meteor-1.5.jar``: ``jar`` if given, else the one of an installed ``pycocoevalcap`` (found without
-    importing it; its ``data/paraphrase-en.gz`` must sit beside it), else None."""
-    if jar is not None:
-        path = Path(jar)
-        return path if path.is_file() else None
-    import importlib.util
-
-    spec = importlib.util.find_spec("pycocoevalcap")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for root in spec.submodule_search_locations:
-        candidate = Path(root) / "meteor" / _JAR
-        if candidate.is_file():
-            return candidate
-    return None
+    """``meteor-1.5.jar``: ``jar`` if given, else the one of an installed ``pycocoevalcap`` (its
+    ``data/paraphrase-en.gz`` must sit beside it), else None."""
+    return pycocoevalcap_jar("meteor", _JAR, jar)
 
 
 def meteor_available(jar: str | os.PathLike[str] | None = None) -> bool:

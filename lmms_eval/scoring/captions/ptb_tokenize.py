@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Literal
 
 from lmms_eval.core.errors import ConfigError
+from lmms_eval.scoring.captions.jars import pycocoevalcap_jar
 from lmms_eval.scoring.captions.ptb_lexer import NEWLINE_TOKEN, lex
 
 __all__ = [
@@ -143,21 +144,9 @@ def tokenize_python(captions: Sequence[str]) -> list[str]:
 
 
 def corenlp_jar(jar: str | os.PathLike[str] | None = None) -> Path | None:
-    """The stanford-corenlp-3.4.1 jar: ``jar`` if given, else the one of an installed ``pycocoevalcap``
-    (found without importing it), else None."""
-    if jar is not None:
-        path = Path(jar)
-        return path if path.is_file() else None
-    import importlib.util
-
-    spec = importlib.util.find_spec("pycocoevalcap")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for root in spec.submodule_search_locations:
-        candidate = Path(root) / "tokenizer" / _JAR
-        if candidate.is_file():
-            return candidate
-    return None
+    """The stanford-corenlp-3.4.1 jar: ``jar`` if given, else the one of an installed ``pycocoevalcap``,
+    else None."""
+    return pycocoevalcap_jar("tokenizer", _JAR, jar)
 
 
 def java_available() -> bool:
