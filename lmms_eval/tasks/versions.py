@@ -4,7 +4,8 @@ against the lock file ``catalog/versions.lock.json``.
 A task's **digest** covers what changes its numbers: the task file's prompt, target, choices, output type,
 few-shot, generation settings, extractor, metrics, breakdown, clustering, circular evaluation, overrides and
 doc-id column, and the code of every Python module the task names (extractors, metrics, aggregations,
-``process_docs``, ``submission``), compared as syntax trees without docstrings, so comments, docstrings and
+``process_docs``, ``submission``) and of the ``lmms_eval.scoring`` modules those import, compared as syntax
+trees without docstrings, so comments, docstrings and
 formatting are free to change. Descriptive fields (description, citation, license, tags, ``num_docs``) and
 the dataset are left out: the results record the dataset's revision and fingerprints separately.
 
@@ -30,7 +31,8 @@ from lmms_eval.tasks.spec import ExtractorSpec, TaskSpec
 
 LOCK_FILE = Path(__file__).resolve().parent / "catalog" / "versions.lock.json"
 LOCK_COMMAND = "python scripts/lock_task_versions.py"
-LOCK_SCHEMA_VERSION = 1
+#: 2: the digest also covers the lmms_eval.scoring modules a scorer module imports, transitively
+LOCK_SCHEMA_VERSION = 2
 
 #: task-file fields that do not change a score
 _DESCRIPTIVE = {
@@ -60,9 +62,35 @@ def task_digest(spec: TaskSpec) -> str:
     """sha256 of the task's scoring-relevant fields and of the code of the modules it names."""
     fields = spec.model_dump(mode="json", exclude=_DESCRIPTIVE, exclude_none=True)
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
-    for module in sorted(set(_modules(spec))):
+    for module in sorted(_with_imports(set(_modules(spec)))):
         digest.update(f"\n{module}\n{_module_code(module)}".encode())
     return digest.hexdigest()
+
+
+def _with_imports(modules: set[str]) -> set[str]:
+    """``modules`` and every ``lmms_eval.scoring`` module they import, transitively (a scorer's helpers in
+    another module change its scores too)."""
+    todo, seen = list(modules), set(modules)
+    while todo:
+        for name in _scoring_imports(todo.pop()):
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+@cache
+def _scoring_imports(module: str) -> tuple[str, ...]:
+    found = importlib.util.find_spec(module)
+    if found is None or found.origin is None or not found.origin.endswith(".py"):
+        return ()
+    names = set()
+    for node in ast.walk(ast.parse(Path(found.origin).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return tuple(sorted(n for n in names if n.startswith("lmms_eval.scoring.")))
 
 
 def _modules(spec: TaskSpec) -> Iterator[str]:
@@ -118,6 +146,10 @@ def write_lock(lock: VersionLock, path: Path = LOCK_FILE) -> None:
 
 def check(specs: dict[str, TaskSpec], lock: VersionLock) -> list[str]:
     """Problems between the catalog and the lock, one message each (empty: the lock is current)."""
+    if lock.schema_version != LOCK_SCHEMA_VERSION:
+        return [
+            f"the lock was written with digest schema {lock.schema_version}, not {LOCK_SCHEMA_VERSION}: run `{LOCK_COMMAND}`"
+        ]
     problems = []
     for name, spec in sorted(specs.items()):
         locked = lock.tasks.get(name)

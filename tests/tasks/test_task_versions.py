@@ -77,3 +77,16 @@ def test_scorer_code_counts_but_its_docstrings_do_not(module: str) -> None:
     source = Path(__import__(module, fromlist=["x"]).__file__ or "").read_text()
     first_doc_line = source.split('"""')[1].strip().splitlines()[0]
     assert first_doc_line not in code  # the module docstring is not part of the digest
+
+
+def test_a_scorer_helper_in_another_scoring_module_counts() -> None:
+    """muirbench parses answers with mmmu's parser: a change there changes muirbench's scores and digest."""
+    from lmms_eval.tasks import versions
+
+    assert "lmms_eval.scoring.mmmu" in versions._with_imports({"lmms_eval.scoring.muirbench"})
+    assert "lmms_eval.scoring.grounding" in versions._with_imports({"lmms_eval.scoring.click_point"})
+
+
+def test_a_lock_from_an_older_digest_schema_is_reported_once() -> None:
+    problems = check({}, VersionLock(schema_version=1, tasks={"x": LockedTask(version="1", digest="0")}))
+    assert len(problems) == 1 and "digest schema 1" in problems[0]
