@@ -48,7 +48,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from lmms_eval.scoring.mmmu import fallback_choice
+from lmms_eval.scoring.mmmu import fallback_choice, shortest_tail
 
 LETTERS = ("A", "B", "C", "D")
 MULTIPLE_CHOICE, TRUE_FALSE, FILL_BLANK = "选择", "判断", "填空"
@@ -96,16 +96,6 @@ def parse_multi_choice(response: str, index2ans: Mapping[str, str], fallback: Ca
 # --- key tails (true/false and fill in the blank) ----------------------------------------------------------
 
 
-def _shortest_tail(piece: str, indicators: Sequence[str]) -> str | None:
-    shortest: str | None = None
-    for indicator in indicators:
-        if indicator in piece:
-            tail = piece.split(indicator)[-1].strip()
-            if not shortest or len(tail) < len(shortest):
-                shortest = tail
-    return shortest
-
-
 def key_responses(response: str, indicators: Sequence[str], equation_last: bool) -> list[str]:
     """The official ``get_key_subresponses``: the shortest tail after an indicator in each piece."""
     response = response.strip("。").strip()
@@ -115,7 +105,7 @@ def key_responses(response: str, indicators: Sequence[str], equation_last: bool)
     for index, piece in enumerate(pieces):
         if equation_last and index == len(pieces) - 1:
             keys.append("=")
-        tail = _shortest_tail(piece, keys)
+        tail = shortest_tail(piece, keys)
         if tail and tail.strip() not in _TRIVIAL:
             found.append(tail)
     return found or [response]

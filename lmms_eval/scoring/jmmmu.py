@@ -44,6 +44,7 @@ from lmms_eval.scoring.mmmu import (
     eval_open,
     fallback_choice,
     normalize_str,
+    shortest_tail,
 )
 from lmms_eval.scoring.mmmu import (
     add_prompt_fields as mmmu_prompt_fields,
@@ -122,23 +123,13 @@ def extract_numbers(text: str) -> list[str]:
     return _COMMAS.findall(text) + _SCIENTIFIC.findall(text) + _SIMPLE.findall(text) + _COUNTED.findall(text)
 
 
-def _shortest_tail(piece: str, indicators: Sequence[str]) -> str | None:
-    shortest: str | None = None
-    for indicator in indicators:
-        if indicator in piece:
-            tail = piece.split(indicator)[-1].strip()
-            if not shortest or len(tail) < len(shortest):
-                shortest = tail
-    return shortest
-
-
 def _key_subresponses(response: str) -> list[str]:
     response = response.strip().strip("。")
     pieces = _PIECES.split(response)
     keys = []
     for index, piece in enumerate(pieces):
         indicators = _INDICATORS + _EQUATION if index == len(pieces) - 1 else _INDICATORS
-        tail = _shortest_tail(piece, indicators)
+        tail = shortest_tail(piece, indicators)
         if tail and tail.strip() not in _TRIVIAL:
             keys.append(tail)
     return keys or [response]

@@ -51,6 +51,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from lmms_eval.scoring.anls import levenshtein  # the edit distance of Levenshtein.distance
+
 __all__ = [
     "SKILLS",
     "add_breakdown_fields",
@@ -122,19 +124,6 @@ def extract_mathvista_answer(text: str, doc: Mapping[str, Any], *, quick_extract
 
 
 # --- normalisation ------------------------------------------------------------------------------------------
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions of code points), as ``Levenshtein.distance``."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def _most_similar(prediction: str, choices: Sequence[str]) -> str:

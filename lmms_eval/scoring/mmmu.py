@@ -179,18 +179,7 @@ def parse_multi_choice_response(
 ) -> str:
     """The official MMMU ``parse_multi_choice_response`` (module docstring); ``fallback`` is returned where
     the official code draws ``random.choice(all_choices)``."""
-    response = _padded(response)
-    candidates = [c for c in all_choices if f"({c})" in response]
-    bracketed = bool(candidates)
-    if not candidates:
-        candidates = [c for c in all_choices if f" {c} " in response]
-    by_letter = True
-    if not candidates:
-        candidates = _content_candidates(response, index2ans)
-        by_letter = False
-    if not candidates:
-        return fallback
-    return _pick(response, candidates, index2ans, by_letter=by_letter, bracketed=bracketed)
+    return _parse_choice(response, all_choices, index2ans, fallback, bare_forms=(" {} ",))
 
 
 def _after_answer_colon(response: str, all_choices: Sequence[str]) -> str | None:
@@ -211,17 +200,29 @@ def parse_mmmu_pro_response(
     answer = _after_answer_colon(response, all_choices)
     if answer is not None:
         return answer
+    return _parse_choice(response, all_choices, index2ans, fallback, bare_forms=("{} ", "{}."))
+
+
+def _parse_choice(
+    response: str,
+    all_choices: Sequence[str],
+    index2ans: Mapping[str, str],
+    fallback: str,
+    bare_forms: Sequence[str],
+) -> str:
+    """The shared body of both official parsers: ``(X)`` letters, else each bare letter form in turn (MMMU:
+    `` X ``; MMMU-Pro: ``X `` then ``X.``), else option texts, else ``fallback``; several candidates are
+    resolved by :func:`_pick`."""
     response = _padded(response)
     candidates = [c for c in all_choices if f"({c})" in response]
     bracketed = bool(candidates)
-    if not candidates:
-        candidates = [c for c in all_choices if f"{c} " in response]
-    if not candidates:
-        candidates = [c for c in all_choices if f"{c}." in response]
-    by_letter = True
+    for form in bare_forms:
+        if candidates:
+            break
+        candidates = [c for c in all_choices if form.format(c) in response]
+    by_letter = bool(candidates)
     if not candidates:
         candidates = _content_candidates(response, index2ans)
-        by_letter = False
     if not candidates:
         return fallback
     return _pick(response, candidates, index2ans, by_letter=by_letter, bracketed=bracketed)
@@ -262,7 +263,9 @@ def normalize_str(text: str) -> list[Normalized]:
     return [" " + text, text + " "] if len(text) == 1 else [text]
 
 
-def _shortest_tail(line: str, indicators: Sequence[str]) -> str | None:
+def shortest_tail(line: str, indicators: Sequence[str]) -> str | None:
+    """The shortest stripped text after the last occurrence of any indicator in ``line`` (None: none occurs);
+    MMMU's key-response rule, shared by its CMMMU and JMMMU adaptations."""
     shortest: str | None = None
     for indicator in indicators:
         if indicator in line:
@@ -278,7 +281,7 @@ def _key_subresponses(response: str) -> list[str]:
     keys = []
     for index, line in enumerate(lines):
         indicators = _INDICATORS + ("=",) if index == len(lines) - 1 else _INDICATORS
-        tail = _shortest_tail(line, indicators)
+        tail = shortest_tail(line, indicators)
         if tail and tail.strip() not in _TRIVIAL:
             keys.append(tail)
     return keys or [response]

@@ -49,6 +49,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lmms_eval.scoring.anls import levenshtein as levenshtein_distance
+
 VQA_EN_TYPES = frozenset(
     {
         "APP agent en",
@@ -86,19 +88,6 @@ NOT_SCORED = frozenset(
         "document parsing cn",
     }
 )
-
-
-def levenshtein_distance(s1: str, s2: str) -> int:
-    """Edit distance (insertions, deletions, substitutions of one character)."""
-    if len(s1) > len(s2):
-        s1, s2 = s2, s1
-    distances = list(range(len(s1) + 1))
-    for i2, c2 in enumerate(s2):
-        row = [i2 + 1]
-        for i1, c1 in enumerate(s1):
-            row.append(distances[i1] if c1 == c2 else 1 + min(distances[i1], distances[i1 + 1], row[-1]))
-        distances = row
-    return distances[-1]
 
 
 def _anls(predict: str, answer: str) -> float:
