@@ -79,6 +79,8 @@ for _name, _fn in {
     "ocrbench_match": "lmms_eval.scoring.ocrbench:ocrbench_match",
     "wer": "word_error_rate",
     "cer": "character_error_rate",
+    "wer_counts": "lmms_eval.scoring.pooled_error_rate:wer_counts",
+    "cer_counts": "lmms_eval.scoring.pooled_error_rate:cer_counts",
     "numeric_tolerance": "numeric_tolerance",
     "mathvision_accuracy": "lmms_eval.scoring.mathvision:mathvision_accuracy",
     "pope_correct": "lmms_eval.scoring.pope:pope_correct",
@@ -116,6 +118,7 @@ for _name in ("mean", "median", "macro_mean", "yes_precision", "yes_recall", "ye
     AGGREGATIONS.add_lazy(_name, f"{_A}:{_name}")
 AGGREGATIONS.add_lazy("ocrbench_points", "lmms_eval.scoring.ocrbench:ocrbench_points")
 AGGREGATIONS.add_lazy("group_all_correct", f"{_A}:group_all_correct")
+AGGREGATIONS.add_lazy("pooled_error_rate", "lmms_eval.scoring.pooled_error_rate:pooled_error_rate")
 AGGREGATIONS.add_lazy("mme_score", "lmms_eval.scoring.mme:mme_score")
 AGGREGATIONS.add_lazy("wemath_dimension", "lmms_eval.scoring.wemath:wemath_dimension")
 for _name in ("coco_bleu", "coco_meteor", "coco_rouge_l", "coco_cider"):

@@ -2,7 +2,9 @@
 
 Steps: ``strip``, ``lower``, ``whitespace`` (collapse runs to one space and strip), ``punctuation`` (remove
 ASCII and Unicode punctuation), ``articles`` (drop the words a/an/the; rejoins tokens with single spaces)
-and ``vqa`` (the official VQA v2 answer normalization, :func:`normalize_vqa`).
+``vqa`` (the official VQA v2 answer normalization, :func:`normalize_vqa`), ``whisper_english`` and
+``whisper_basic`` (Whisper's English and basic text normalizers for word error rates,
+:mod:`lmms_eval.scoring.whisper_normalizers`).
 
 The ``vqa`` step is the official VQA answer processing, :func:`lmms_eval.scoring.vqa.normalize_vqa` (its
 module documents the rules and the official source); its functions are re-exported here.
@@ -17,6 +19,7 @@ from functools import lru_cache
 
 from lmms_eval.core.errors import ConfigError
 from lmms_eval.scoring.vqa import normalize_vqa, vqa_process_digit_article, vqa_process_punctuation
+from lmms_eval.scoring.whisper_normalizers import normalize_basic, normalize_english
 
 __all__ = ["STEPS", "apply_steps", "normalize_vqa", "vqa_process_digit_article", "vqa_process_punctuation"]
 
@@ -48,6 +51,8 @@ STEPS: dict[str, Callable[[str], str]] = {
     "punctuation": _remove_punctuation,
     "articles": _remove_articles,
     "vqa": normalize_vqa,
+    "whisper_english": normalize_english,
+    "whisper_basic": normalize_basic,
 }
 
 

@@ -246,7 +246,7 @@ CODE_AGGREGATIONS = frozenset(
     {
         "yes_precision", "yes_recall", "yes_f1", "yes_ratio",
         "group_all_correct", "mme_score", "wemath_dimension", "cv_bench_accuracy",
-        "coco_bleu", "coco_meteor", "coco_rouge_l", "coco_cider",
+        "coco_bleu", "coco_meteor", "coco_rouge_l", "coco_cider", "pooled_error_rate",
     }
 )  # fmt: skip
 

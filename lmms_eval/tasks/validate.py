@@ -55,6 +55,7 @@ TARGET_FORMS: tuple[Callable[[str], str], ...] = (
 _SCORE_AGGREGATIONS = frozenset({"mean", "median", "macro_mean", "ocrbench_points"})
 _CONFUSION_AGGREGATIONS = frozenset({"yes_precision", "yes_recall", "yes_f1", "yes_ratio"})
 _CORRECT_BIT_AGGREGATIONS = frozenset({"group_all_correct", "mme_score"})
+_ERROR_COUNT_AGGREGATIONS = frozenset({"pooled_error_rate"})  # count codes: right when no edit
 
 #: metrics whose target does not always score full marks against itself, and why (a note, not a warning)
 EXPECTED_PARTIAL: dict[str, str] = {
@@ -700,6 +701,10 @@ def _right(metric: MetricSpec) -> Callable[[float], bool] | None:
         return lambda v: v in (0.0, 3.0)
     if agg in _CORRECT_BIT_AGGREGATIONS:
         return lambda v: v < 0 or int(v) % 2 == 1
+    if agg in _ERROR_COUNT_AGGREGATIONS:
+        from lmms_eval.scoring.pooled_error_rate import CODE_BASE
+
+        return lambda v: 0 <= v < CODE_BASE
     return None
 
 
