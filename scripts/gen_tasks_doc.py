@@ -32,6 +32,7 @@ COMMAND = "python scripts/gen_tasks_doc.py"
 REAL_DATA: dict[str, int] = {
     "nlvr_dev": 989,
     "fsdd_digits": 300,
+    "fsdd_asr": 300,
     "mathvision_testmini": 304,
     "mathvision_test": 3040,
     "synthetic_video_count": 40,

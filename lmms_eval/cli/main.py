@@ -1,5 +1,5 @@
 """Entry point: ``lmms-eval [run] --model ... --tasks ...``, ``lmms-eval tasks [NAME]``,
-``lmms-eval tasks validate [PATH|NAME ...]``, ``lmms-eval models``,
+``lmms-eval tasks validate [PATH|NAME ...]``, ``lmms-eval tasks --suites``, ``lmms-eval models``,
 ``lmms-eval compare RUN_A RUN_B ...``, ``lmms-eval gate RUN --require ...``, ``lmms-eval power ...``,
 ``lmms-eval data pull|verify|ls`` (the offline mirror of Hub datasets).
 
@@ -22,7 +22,9 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", help="YAML file with any of these flags as keys (flags given here win)")
     p.add_argument("--model", help="model backend name (see `lmms-eval models`); default: dummy")
     p.add_argument("--model_args", help="comma-separated key=value pairs, e.g. pretrained=ID,dtype=bfloat16")
-    p.add_argument("--tasks", help="comma-separated task, group or tag names; `list` lists them")
+    p.add_argument(
+        "--tasks", help="comma-separated task, group, tag or suite (suite:NAME) names; `list` lists them"
+    )
     p.add_argument("--batch_size", help="requests per model call, or 'auto' (default)")
     p.add_argument("--limit", type=float, help="first N docs per task, or a fraction (0.1) of each")
     p.add_argument("--output_path", help="folder for results, samples and the journal (default: results)")
@@ -79,12 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     tasks = sub.add_parser(
         "tasks",
         help="list tasks, describe one, or validate task files",
-        usage="lmms-eval tasks [NAME] [--json] | lmms-eval tasks validate [PATH|NAME ...] [--rows N] [--json]",
+        usage="lmms-eval tasks [NAME | suite:NAME] [--json] | lmms-eval tasks --suites [--json] | "
+        "lmms-eval tasks validate [PATH|NAME ...] [--rows N] [--json]",
     )
     tasks.add_argument(
         "name",
         nargs="*",
-        help="a task or group to describe; or `validate` followed by task files, folders, task, group or tag "
+        help="a task, group or suite (suite:NAME) to describe; or `validate` followed by task files, folders, task, group or tag "
         "names (none: the whole catalog and --include_path folders)",
     )
     tasks.add_argument("--include_path", action="append", help="extra folder of task YAML files")
@@ -94,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tasks.add_argument(
         "--rows", type=int, default=3, help="validate: rows loaded and dry-run per task (default 3)"
+    )
+    tasks.add_argument(
+        "--suites",
+        action="store_true",
+        help="list the suites (`--tasks suite:NAME`): name, tasks, what it measures",
     )
     sub.add_parser("models", help="list model backends")
     from lmms_eval.cli.compare import add_compare_flags
@@ -138,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"error: `lmms-eval tasks` describes one task, got {args.name}", file=sys.stderr)
                 return 2
             name = args.name[0] if args.name else None
+            if args.suites and name is None:
+                from lmms_eval.cli.tasks import run_suites
+
+                return run_suites(args.include_path or [], args.data_root, as_json=args.json)
             return run_tasks(name, args.include_path or [], args.data_root, as_json=args.json)
         if args.command == "data":
             from lmms_eval.cli.data import run_data

@@ -1,4 +1,5 @@
 """``lmms-eval tasks [NAME] [--json]``: list the task index, or describe one task or group;
+``lmms-eval tasks --suites [--json]``: list the suites; ``lmms-eval tasks suite:NAME [--json]``: describe one;
 ``lmms-eval tasks validate [PATH|NAME ...] [--rows N] [--json]``: check task files (see
 :mod:`lmms_eval.tasks.validate`).
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lmms_eval.tasks.data_root import resolve_data_root
 from lmms_eval.tasks.index import IndexEntry, TaskIndex
+from lmms_eval.tasks.suite import suite_name
 from lmms_eval.tasks.validate import columns_used
 
 if TYPE_CHECKING:
@@ -44,6 +46,11 @@ def run_tasks(
 ) -> int:
     root = resolve_data_root(data_root)
     index = TaskIndex.build(include_paths, root)
+    suite = suite_name(name) if name is not None else None
+    if suite is not None:
+        info = suite_json(index, suite)
+        print(json.dumps(info, indent=2) if as_json else describe_suite(info))
+        return 1 if info["missing"] else 0
     if as_json:
         if name is None:
             print(json.dumps({"data_root": str(root), "tasks": [asdict(e) for e in index.entries]}, indent=2))
@@ -52,17 +59,91 @@ def run_tasks(
         return 0
     if name is None:
         valid = sorted(
-            (e for e in index.entries if e.kind != "invalid"), key=lambda e: (e.kind != "task", e.name)
+            (e for e in index.entries if e.kind in ("task", "group")),
+            key=lambda e: (e.kind != "task", e.name),
         )
         print(_table(valid))
         invalid = [e for e in index.entries if e.kind == "invalid"]
         for e in invalid:
             print(f"\ninvalid task file: {e.error}")
         print(f"\n{len(valid)} tasks and groups (data root: {root})")
+        if index.suites:
+            print(
+                f"{len(index.suites)} suites: {', '.join(sorted(index.suites))} (`lmms-eval tasks --suites`)"
+            )
         return 1 if invalid else 0
     entry = index.get(name)
     print(describe(entry, root))
     return 0
+
+
+def suite_json(index: TaskIndex, name: str) -> dict[str, Any]:
+    """One suite: its file, what it measures, the names it lists and the tasks they expand to (with sizes
+    and, for a subset, the docs it keeps), and the listed names that are no task, group or tag here."""
+    entry = index.suite(name)
+    missing = index.missing_members(name)
+    present = [t for t in entry.tasks if t not in missing]
+    fraction = entry.subset["fraction"] if entry.subset else None
+    tasks = []
+    for task in index.expand(present):
+        size = index.get(task).size
+        kept = None
+        if fraction is not None and size is not None:
+            from lmms_eval.engine.subset import budget
+
+            kept = budget(size, fraction)
+        tasks.append({"name": task, "size": size, "subset_size": kept})
+    return {
+        "name": entry.name,
+        "kind": "suite",
+        "file": entry.path,
+        "description": entry.description,
+        "listed": entry.tasks,
+        "subset": entry.subset,
+        "tasks": tasks,
+        "missing": missing,
+    }
+
+
+def describe_suite(info: dict[str, Any]) -> str:
+    lines = [f"suite:{info['name']}", f"  file:      {info['file']}", f"  about:     {info['description']}"]
+    if info["subset"]:
+        lines.append(f"  subset:    {', '.join(f'{k}={v}' for k, v in info['subset'].items())}")
+    sized = [t for t in info["tasks"] if t["size"] is not None]
+    lines.append(
+        f"  tasks:     {len(info['tasks'])} ({sum(t['size'] for t in sized)} docs in the {len(sized)} sized)"
+    )
+    rows = [("Task", "Size", "Subset")] + [
+        (t["name"], "-" if t["size"] is None else str(t["size"]),
+         "-" if t["subset_size"] is None else str(t["subset_size"]))
+        for t in info["tasks"]
+    ]  # fmt: skip
+    lines += ["    " + line for line in _columns(rows)]
+    if info["missing"]:
+        lines.append(f"  missing:   {', '.join(info['missing'])} (no such task, group or tag here)")
+    return "\n".join(lines)
+
+
+def run_suites(include_paths: list[str], data_root: str | None, as_json: bool = False) -> int:
+    """``lmms-eval tasks --suites``: each suite's name, task count and what it measures (the description up to
+    its first colon; ``lmms-eval tasks suite:NAME`` prints all of it)."""
+    root = resolve_data_root(data_root)
+    index = TaskIndex.build(include_paths, root)
+    infos = [suite_json(index, name) for name in sorted(index.suites)]
+    if as_json:
+        print(json.dumps({"suites": infos}, indent=2))
+    else:
+        rows: list[tuple[str, ...]] = [("Suite", "Tasks", "Subset", "Description")]
+        for i in infos:
+            count = str(len(i["tasks"])) + (f" ({len(i['missing'])} missing)" if i["missing"] else "")
+            subset = f"{i['subset']['fraction']:g}" if i["subset"] else "-"
+            rows.append((f"suite:{i['name']}", count, subset, i["description"].split(":")[0]))
+        print("\n".join(_columns(rows)))
+        print(f"\n{len(infos)} suites; `lmms-eval tasks suite:NAME` lists a suite's tasks (docs/suites.md)")
+    invalid = [e for e in index.entries if e.kind == "invalid" and e.name.startswith("suite:")]
+    for e in invalid:
+        print(f"\ninvalid suite file: {e.error}")
+    return 1 if invalid or any(i["missing"] for i in infos) else 0
 
 
 def _columns(rows: list[tuple[str, ...]]) -> list[str]:

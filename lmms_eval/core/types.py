@@ -79,16 +79,96 @@ class ImagePart(_MediaPart):
     min_pixels: int | None = None
 
 
+class VideoSampling(_Strict):
+    """How one video of a request was turned into frames, recorded with the answer (journal and samples).
+
+    ``num_frames``/``fps``: the sampling policy as applied (see :mod:`lmms_eval.media.video`); ``policy``:
+    who set it: ``"model"`` (the model's arguments or family changed what the task declared), ``"task"``
+    (the task's prompt part), or ``"default"`` (neither: the decoder's 8 frames). ``timestamps_s``: the
+    presentation time of each frame the model was given, in order; None when lmms-eval did not decode the
+    video (the backend sent the whole file and its server sampled the frames, or a replay answered);
+    ``duration_s`` and ``video_fps``: the source's, as the decoder read them."""
+
+    type: Literal["video"] = "video"
+    path: str
+    num_frames: int | None = None
+    fps: float | None = None
+    policy: Literal["model", "task", "default"] = "default"
+    timestamps_s: list[float] | None = None
+    duration_s: float | None = None
+    video_fps: float | None = None
+
+
 class VideoPart(_MediaPart):
     type: Literal["video"] = "video"
     num_frames: int | None = None
     fps: float | None = None
     max_pixels: int | None = None
+    _policy: Literal["model", "task", "default"] | None = PrivateAttr(default=None)
+    _sampling: VideoSampling | None = PrivateAttr(default=None)
+
+    @property
+    def policy(self) -> Literal["model", "task", "default"]:
+        """Who set ``num_frames``/``fps`` (see :class:`VideoSampling`); set when the request is planned."""
+        if self._policy is not None:
+            return self._policy
+        return "task" if self.num_frames is not None or self.fps is not None else "default"
+
+    @policy.setter
+    def policy(self, value: Literal["model", "task", "default"]) -> None:
+        self._policy = value
+
+    @property
+    def sampling(self) -> VideoSampling:
+        """The frames actually sampled (set by the decoder), else the policy alone (no timestamps)."""
+        if self._sampling is not None:
+            return self._sampling
+        return VideoSampling(
+            path=self.ref.describe(), num_frames=self.num_frames, fps=self.fps, policy=self.policy
+        )
+
+    def record_sampling(
+        self, timestamps_s: list[float], duration_s: float | None, video_fps: float | None
+    ) -> None:
+        """Called by the decoder with the frames it chose."""
+        self._sampling = VideoSampling(
+            path=self.ref.describe(), num_frames=self.num_frames, fps=self.fps, policy=self.policy,
+            timestamps_s=[round(t, 6) for t in timestamps_s], duration_s=duration_s, video_fps=video_fps,
+        )  # fmt: skip
+
+
+class AudioUse(_Strict):
+    """How one audio of a request reached the model, recorded with the answer (journal and samples):
+    ``duration_s`` and ``sampling_rate`` as decoded; ``window_s``: the model's audio window when the model
+    declares one (e.g. 30 s for Whisper-style encoders), and ``chunks``: how many consecutive windows the
+    audio was split into (each its own audio input, in order), so a long recording is never cut silently."""
+
+    type: Literal["audio"] = "audio"
+    path: str
+    duration_s: float
+    sampling_rate: int
+    window_s: float | None = None
+    chunks: int = 1
 
 
 class AudioPart(_MediaPart):
     type: Literal["audio"] = "audio"
     sampling_rate: int | None = None
+    _use: AudioUse | None = PrivateAttr(default=None)
+
+    @property
+    def use(self) -> AudioUse | None:
+        """How the audio was decoded and windowed (None before decoding)."""
+        return self._use
+
+    def record_decoding(self, duration_s: float, sampling_rate: int) -> None:
+        """Called by the decoder."""
+        self._use = AudioUse(path=self.ref.describe(), duration_s=round(duration_s, 6), sampling_rate=sampling_rate)
+
+    def record_windows(self, window_s: float | None, chunks: int) -> None:
+        """Called by a backend that split the audio into its model's windows."""
+        if self._use is not None:
+            self._use = self._use.model_copy(update={"window_s": window_s, "chunks": chunks})
 
 
 Part = Annotated[TextPart | ImagePart | VideoPart | AudioPart, Field(discriminator="type")]
@@ -170,6 +250,8 @@ class Response(_Strict):
     finish_reason: str | None = None
     #: for choice scoring: the summed log-probability of each choice, in order (``text`` is the best one)
     logprobs: list[float] | None = None
+    #: how each video was sampled and each audio windowed (set by the engine when it records the answer)
+    media: list[Annotated[VideoSampling | AudioUse, Field(discriminator="type")]] | None = None
 
     @model_validator(mode="after")
     def _text_xor_error(self) -> Response:

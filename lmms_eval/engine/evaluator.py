@@ -62,11 +62,16 @@ def build_model(config: RunConfig) -> Model:
 def load_tasks(
     config: RunConfig, data_root: Path
 ) -> tuple[list[Task], dict[str, tuple[GroupSpec, list[str]]]]:
-    """The tasks to run (groups and tags expanded) and each requested group with its member tasks."""
+    """The tasks to run (suites, groups and tags expanded; a suite's subset set on its tasks) and each
+    requested group with its member tasks."""
+    from lmms_eval.engine.subset import subset_for
+    from lmms_eval.tasks.suite import reported_names, task_subsets
+
     index = TaskIndex.build(config.include_path, data_root)
     names = index.expand(config.tasks)
+    subsets = task_subsets(index, config.tasks)
     groups: dict[str, tuple[GroupSpec, list[str]]] = {}
-    for name in config.tasks:
+    for name in reported_names(index, config.tasks):
         entry = index.by_name.get(name)
         if entry is not None and entry.kind == "group":
             spec = parse_spec(Path(entry.path))
@@ -78,7 +83,11 @@ def load_tasks(
         spec = parse_spec(Path(entry.path))
         if not isinstance(spec, TaskSpec):
             raise ConfigError(f"'{name}' ({entry.path}) is not a task")
-        tasks.append(Task(spec, Path(entry.path), data_root))
+        task = Task(spec, Path(entry.path), data_root)
+        if name in subsets:
+            suite, subset = subsets[name]
+            task.subset = subset_for(suite, name, subset, spec.breakdown, spec.cluster_key)
+        tasks.append(task)
     return tasks, groups
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from lmms_eval.core.types import Request, Response
+from lmms_eval.core.types import AudioPart, AudioUse, Request, Response, VideoPart, VideoSampling
 from lmms_eval.engine.journal import Journal
 from lmms_eval.models.base import AnswerGroup, Model
 
@@ -63,6 +63,21 @@ def order_for_batching(requests: list[Request]) -> list[Request]:
     return sorted(requests, key=lambda r: (len(r.media_parts()), len(r.prompt_text())), reverse=True)
 
 
+def _note_media_use(request: Request, response: Response) -> None:
+    """An answer records how each video of its request was sampled (policy and frame times) and how each
+    decoded audio was windowed."""
+    if not response.ok or response.media is not None:
+        return
+    uses: list[VideoSampling | AudioUse] = []
+    for part in request.media_parts():
+        if isinstance(part, VideoPart):
+            uses.append(part.sampling)
+        elif isinstance(part, AudioPart) and part.use is not None:
+            uses.append(part.use)
+    if uses:
+        response.media = uses
+
+
 class _Committer:
     """Commits each group of answers in one journal transaction, then counts it, tells the backend, and
     ticks the progress bar."""
@@ -72,6 +87,8 @@ class _Committer:
 
     def __call__(self, answers: Answers, on_committed: Callable[[], None] | None = None) -> None:
         if answers:
+            for request, response in answers:
+                _note_media_use(request, response)
             rows = [(r.key, r.task, r.doc_id, self.model_id, resp) for r, resp in answers]
             try:
                 self.journal.record_many(rows)

@@ -8,11 +8,14 @@ import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lmms_eval.core.errors import ConfigError
-from lmms_eval.core.types import GenerationConfig, MediaPart, MediaRef, Request, TextPart
+from lmms_eval.core.types import GenerationConfig, MediaPart, MediaRef, Request, TextPart, VideoPart
 from lmms_eval.tasks.task import Doc, Task
+
+if TYPE_CHECKING:
+    from lmms_eval.engine.subset import DocSubset
 
 KEY_VERSION = 1
 
@@ -35,10 +38,15 @@ class Sample:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def select_docs(docs: Sequence[Doc], limit: float | None) -> list[Doc]:
-    """``--limit``: an integer keeps the first N docs, a fraction below 1 keeps that share (rounded up).
+def select_docs(docs: Sequence[Doc], limit: float | None, subset: DocSubset | None = None) -> list[Doc]:
+    """A suite's ``subset`` first (a seeded, stratified share: :mod:`lmms_eval.engine.subset`), then
+    ``--limit``: an integer keeps the first N docs, a fraction below 1 keeps that share (rounded up).
 
     Only the kept docs are built (a task's docs may build each row when it is indexed or iterated)."""
+    if subset is not None:
+        from lmms_eval.engine.subset import select_subset
+
+        docs = select_subset(docs, subset)
     if limit is None:
         return list(docs)
     count = math.ceil(limit * len(docs)) if 0 < limit < 1 else int(limit)
@@ -105,6 +113,18 @@ def cache_key(prefix: bytes, request: Request) -> str:
     return digest.hexdigest()
 
 
+def _adjust(part: MediaPart, adjust_media: Callable[[MediaPart], None]) -> None:
+    """The model fills in or overrides media settings; a video records whether its frame policy is the
+    model's, the task's or the decoder's default."""
+    if not isinstance(part, VideoPart):
+        adjust_media(part)
+        return
+    declared = (part.num_frames, part.fps)
+    adjust_media(part)
+    if (part.num_frames, part.fps) != declared:
+        part.policy = "model"
+
+
 def plan_task(
     task: Task,
     *,
@@ -128,7 +148,7 @@ def plan_task(
             f"Task '{task.name}' ({task.yaml_path}): circular evaluation does not combine with --repeats "
             f"{repeats}: each rotation is already its own request"
         )
-    units = expand(task, select_docs(task.docs(), limit))
+    units = expand(task, select_docs(task.docs(), limit, task.subset))
     generation = task.generation(family, gen_kwargs)
     requests = [
         Request(
@@ -143,7 +163,7 @@ def plan_task(
     if adjust_media is not None:
         for request in requests:
             for part in request.media_parts():
-                adjust_media(part)
+                _adjust(part, adjust_media)
     errors = _hash_path_refs(requests, workers)
     prefixes = {0: key_prefix(model_identity, generation, task)}
     if repeats > 1:

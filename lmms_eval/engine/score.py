@@ -63,17 +63,40 @@ def score_sample(sample: Sample, response: Response, family: str | None) -> None
     """Fill ``sample.extracted`` and ``sample.scores`` from a successful response."""
     assert response.text is not None
     task = sample.task
-    sample.extracted = extract(response.text, sample, task.extractors(family))
+    chain = task.extractors(family)
+    sample.extracted = extract(response.text, sample, chain)
     for metric in task.spec.metrics:
         fn = _get(METRICS, metric.name, task, "metric")
+        prediction = sample.extracted
+        if metric.choice_rule not in (None, "best"):
+            prediction = extract(normalized_choice(sample, response, metric.choice_rule), sample, chain)
         try:
-            value = float(fn(sample.extracted, sample.target, sample.doc.data, **metric.args))
+            value = float(fn(prediction, sample.target, sample.doc.data, **metric.args))
         except Exception as exc:
             raise LmmsEvalError(
                 f"Task '{task.name}', doc '{sample.doc.id}': metric '{metric.name}' failed on "
                 f"prediction {sample.extracted!r} / target {sample.target!r}: {type(exc).__name__}: {exc}"
             ) from exc
         sample.scores[metric.display] = value
+
+
+def normalized_choice(sample: Sample, response: Response, rule: str) -> str:
+    """The option a ``choice_rule`` picks: the highest log-likelihood per character (``per_char``) or per
+    UTF-8 byte (``per_byte``) of the option text, the first on ties (lm-evaluation-harness's ``acc_norm`` and
+    ``acc_bytes``, ``np.argmax(lls / length)``)."""
+    choices, logprobs = sample.request.choices, response.logprobs
+    if logprobs is None or len(logprobs) != len(choices):
+        raise LmmsEvalError(
+            f"Task '{sample.task.name}', doc '{sample.doc.id}': choice_rule '{rule}' needs one log-likelihood "
+            f"per option from the model; it returned {logprobs!r} for {len(choices)} options"
+        )
+    import numpy as np
+
+    unit = (lambda c: len(c)) if rule == "per_char" else (lambda c: len(c.encode("utf-8")))
+    lengths = np.array([float(unit(c)) for c in choices])
+    with np.errstate(divide="ignore", invalid="ignore"):  # an empty option: +-inf or NaN, as numpy gives
+        best = int(np.argmax(np.array(logprobs, dtype=np.float64) / lengths))
+    return choices[best]
 
 
 def _field_values(samples: Sequence[Sample], field: str, task: Task) -> list[str]:

@@ -19,6 +19,7 @@ from lmms_eval.engine.plan import Sample
 from lmms_eval.engine.repeats import aggregate_repeats, by_doc, combine_repeat_stats
 from lmms_eval.engine.score import aggregate_task, combine_group, score_sample
 from lmms_eval.engine.stages import Planned, Setup
+from lmms_eval.engine.subset import subset_info
 from lmms_eval.results.schema import (
     CircularStats,
     DatasetInfo,
@@ -137,6 +138,7 @@ def sample_record(s: Sample, response: Response, attempts: int, k: int) -> dict[
         "attempts": attempts,
         **({"repeat": s.repeat} if k > 1 else {}),
         **({"rotation": s.rotation} if s.task.spec.circular is not None else {}),
+        **({"media": [m.model_dump() for m in response.media]} if response.media else {}),
     }
 
 
@@ -207,6 +209,7 @@ def task_result(
         generation=task.generation(family, gen_kwargs).model_dump(),
         repeats=repeat_stats,
         circular=circular_stats,
+        subset=subset_info(task.subset, len(task.docs())) if task.subset is not None else None,
     )
 
 

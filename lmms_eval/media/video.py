@@ -274,13 +274,17 @@ def decord_available() -> bool:
 
 def decode_video(part: VideoPart, backend: str = "pyav") -> VideoFrames:
     """Frames of ``part`` sampled by ``num_frames`` and/or ``fps`` (default 8 frames), each within ``max_pixels``.
+    The chosen frames' times are recorded on the part (``part.sampling``), for the samples file.
 
     ``backend`` is ``"pyav"`` (default; always available) or ``"decord"`` (needs the optional package).
     Raises ``MediaError`` naming the video when it cannot be read or decoded.
     """
     with media_errors(part.ref.describe(), "video"):
         if backend == "decord":
-            return _decode_decord(part)
-        if backend != "pyav":
+            frames = _decode_decord(part)
+        elif backend == "pyav":
+            frames = _decode_pyav(part)
+        else:
             raise ValueError(f"unknown video backend {backend!r} (use 'pyav' or 'decord')")
-        return _decode_pyav(part)
+    part.record_sampling(frames.timestamps_s, frames.duration_s, frames.fps)
+    return frames

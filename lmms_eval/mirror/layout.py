@@ -2,7 +2,8 @@
 
 A split of a Hub dataset ``path`` (``owner/name``), config ``name`` (or ``default``) and ``split`` is
 ``DATA_ROOT/hf/<path>/<config>/<split>.parquet`` (HF's parquet encoding, written by ``data pull``) or
-``.../<split>.jsonl`` (JSON Lines whose media columns hold paths relative to the file). Standard library only.
+``.../<split>.jsonl`` (JSON Lines whose media columns hold paths relative to the file). The media files of a
+repo (``dataset.media``) are laid out in ``DATA_ROOT/hf/<path>/media/``. Standard library only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from lmms_eval.tasks.spec import HubSource
 
 MIRROR_DIR = "hf"
+#: the folder of a repo's media files: DATA_ROOT/hf/<repo>/media (extracted archives, other files at their
+#: repo path); "media" is therefore not usable as a config name of a mirrored dataset
+MEDIA_DIR = "media"
 MANIFEST_NAME = "manifest.json"
 DEFAULT_CONFIG = "default"
 #: file formats of a mirrored split, in the order they are looked for
@@ -29,6 +33,20 @@ _PART = re.compile(r"^[\w.()-]+(?: [\w.()-]+)*$")  # e.g. MMMU-Pro's config "sta
 
 def mirror_root(data_root: Path) -> Path:
     return data_root / MIRROR_DIR
+
+
+def is_repo_id(path: str) -> bool:
+    """Whether ``path`` is a Hub repo id (``owner/name`` or ``name``) usable as a mirror folder."""
+    return bool(_REPO_ID.match(path)) and ".." not in path
+
+
+def media_rel_dir(repo: str) -> str:
+    """The media folder of a Hub dataset repo, relative to ``DATA_ROOT/hf`` (posix separators)."""
+    return f"{repo}/{MEDIA_DIR}"
+
+
+def media_dir(data_root: Path, repo: str) -> Path:
+    return mirror_root(data_root) / media_rel_dir(repo)
 
 
 def offline_flag() -> str | None:
@@ -83,6 +101,8 @@ def not_mirrorable(source: HubSource) -> str | None:
         return f"'{path}' is not a Hub dataset id (owner/name)"
     if source.data_files is not None and "/" not in path:
         return f"'{path}' is a packaged builder over data_files"
+    if source.name == MEDIA_DIR:
+        return f"the config '{MEDIA_DIR}' would share the folder of the repo's media files"
     for what, value in (("config", source.name), ("split", source.split)):
         if value is not None and (not _PART.match(value) or value in (".", "..")):
             return f"the {what} '{value}' cannot be a file name"

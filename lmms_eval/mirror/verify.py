@@ -1,20 +1,21 @@
-"""``data verify``: re-hash the mirror against its manifest; every changed, missing or extra file is a
-problem. Given tasks, only their splits are checked, and a split they need that is not mirrored (or is
-mirrored at another revision than the task pins) is a problem too."""
+"""``data verify``: re-hash the mirror against its manifest (splits and media files); every changed, missing
+or extra file is a problem. Given tasks, only their splits and media are checked, and a split or media
+files they need that are not mirrored (or are mirrored at another revision than the task pins) are a problem
+too."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmms_eval.core.errors import DataError
-from lmms_eval.mirror.layout import MANIFEST_NAME, SplitKey, mirror_root, not_mirrorable
-from lmms_eval.mirror.manifest import MirrorEntry, read_manifest, sha256_file
+from lmms_eval.mirror.layout import MANIFEST_NAME, MEDIA_DIR, SplitKey, mirror_root, not_mirrorable
+from lmms_eval.mirror.manifest import Manifest, MediaEntry, MirrorEntry, read_manifest, sha256_file
 
 if TYPE_CHECKING:
-    from lmms_eval.mirror.usage import SplitUse
+    from lmms_eval.mirror.usage import MediaUse, SplitUse
     from lmms_eval.tasks.spec import HubSource
 
 
@@ -28,6 +29,7 @@ class Problem:
 @dataclass
 class Report:
     checked: list[MirrorEntry] = field(default_factory=list)
+    media_checked: list[MediaEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -50,19 +52,66 @@ def check_entry(root: Path, entry: MirrorEntry) -> Problem | None:
     return None
 
 
+def check_media_entry(
+    root: Path, entry: MediaEntry, progress: Callable[[int], None] | None = None
+) -> list[Problem]:
+    """Every recorded media file that is missing, or whose size or sha256 differs from the manifest
+    (``progress`` is told the bytes hashed)."""
+    problems = []
+    for f in entry.files:
+        path = root / f.file
+        if not path.is_file():
+            problems.append(Problem("missing", f.file, f"media of {entry.repo} ({f.bytes} bytes)"))
+            continue
+        sha, size = sha256_file(path, progress)
+        if (sha, size) != (f.sha256, f.bytes):
+            detail = f"sha256 {sha[:12]}... ({size} bytes), manifest {f.sha256[:12]}... ({f.bytes} bytes)"
+            problems.append(Problem("changed", f.file, detail))
+    return problems
+
+
+def _media_to_check(manifest: Manifest, uses: Sequence[MediaUse], report: Report) -> list[MediaEntry]:
+    """The media records of the tasks' repos; a repo not mirrored, at another revision, or without some of
+    the tasks' patterns is a problem."""
+    from lmms_eval.mirror.layout import media_rel_dir
+
+    entries = []
+    for use in uses:
+        entry, where, tasks = manifest.media_entry(use.repo), media_rel_dir(use.repo), ", ".join(use.tasks)
+        if entry is None:
+            report.problems.append(Problem("not mirrored", where, f"media used by {tasks}"))
+        elif use.revision is not None and entry.revision != use.revision:
+            detail = f"mirrored at {entry.revision or 'an unknown revision'}, {tasks} pin {use.revision}"
+            report.problems.append(Problem("other revision", where, detail))
+        elif any(entry.patterns.get(p) != e for p, e in use.patterns.items()):
+            lacking = [p for p, e in use.patterns.items() if entry.patterns.get(p) != e]
+            report.problems.append(Problem("not mirrored", where, f"files {lacking}, used by {tasks}"))
+        else:
+            entries.append(entry)
+    return entries
+
+
 def _extra_files(root: Path, listed: set[str]) -> list[str]:
     if not root.is_dir():
         return []
-    files = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    lock = f".{MEDIA_DIR}.lock"  # folder_lock's file beside a media folder
+    files = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != lock)
     return sorted(f for f in files if f != MANIFEST_NAME and f not in listed)
 
 
-def verify_mirror(data_root: Path, uses: Sequence[SplitUse] | None = None) -> Report:
-    """Check every manifest entry and look for files it does not list; or, given the splits some tasks
-    use, check those splits only."""
+def verify_mirror(
+    data_root: Path,
+    uses: Sequence[SplitUse] | None = None,
+    media_uses: Sequence[MediaUse] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Check every manifest entry (splits and media files) and look for files it does not list; or, given
+    the splits and media some tasks use, check those only. ``progress(bytes, total)`` is told the bytes
+    of media files hashed, out of ``total``."""
     root = mirror_root(data_root)
     manifest = read_manifest(data_root)
     report = Report()
+    media = list(manifest.media) if uses is None else _media_to_check(manifest, media_uses or [], report)
     if uses is None:
         entries = list(manifest.entries)
     else:
@@ -89,8 +138,13 @@ def verify_mirror(data_root: Path, uses: Sequence[SplitUse] | None = None) -> Re
         problem = check_entry(root, entry)
         if problem is not None:
             report.problems.append(problem)
+    total = sum(m.bytes for m in media)
+    tick = (lambda n: progress(n, total)) if progress is not None else None
+    for m in media:
+        report.media_checked.append(m)
+        report.problems += check_media_entry(root, m, tick)
     if uses is None:
-        listed = {e.file for e in manifest.entries}
+        listed = {e.file for e in manifest.entries} | {f.file for m in manifest.media for f in m.files}
         report.problems += [Problem("extra", f, "not in the manifest") for f in _extra_files(root, listed)]
     return report
 

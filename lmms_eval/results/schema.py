@@ -3,14 +3,17 @@
 Schema version notes: optional fields with defaults are added without a version bump, so older files still
 validate. Added since version 1 was first written: ``repeats`` (TaskResult), ``repeats``/``repeat_reducer``
 (RunSettings), ``repeat`` (samples lines) for ``--repeats``; ``circular`` (TaskResult) and ``rotation``
-(samples lines) for circular evaluation; ``origin`` and ``docs_fingerprint`` (DatasetInfo).
+(samples lines) for circular evaluation; ``origin`` and ``docs_fingerprint`` (DatasetInfo); ``subset``
+(TaskResult) for a suite's subset of the docs.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from lmms_eval.core.types import AudioUse, VideoSampling
 
 RESULTS_SCHEMA_VERSION = 1
 
@@ -76,6 +79,22 @@ class CircularStats(_Model):
     n_docs_single: int
 
 
+class SubsetInfo(_Model):
+    """A task run on a suite's subset of its docs (``--tasks suite:lite``): its numbers are not the full
+    benchmark's. See docs/suites.md."""
+
+    #: the suite whose ``subset`` settings chose the docs
+    suite: str
+    fraction: float
+    seed: int
+    #: the column the docs were stratified by (null: none)
+    stratify: str | None
+    min_per_stratum: int
+    #: the task's docs, and those the subset kept (before ``--limit``)
+    n_full: int
+    n_selected: int
+
+
 class TaskResult(_Model):
     name: str
     kind: Literal["task", "group"] = "task"
@@ -92,6 +111,8 @@ class TaskResult(_Model):
     repeats: RepeatStats | None = None
     #: circular evaluation (``circular:`` in the task): its request counts, else null
     circular: CircularStats | None = None
+    #: a suite's subset of the docs (``--tasks suite:lite``), else null: then the task ran on every doc
+    subset: SubsetInfo | None = None
 
 
 class RunSettings(_Model):
@@ -184,3 +205,6 @@ class SampleRecord(_Model):
     repeat: int = 0
     #: circular tasks: the rotation of the options, 0..n-1 (one line per doc and rotation); absent otherwise
     rotation: int = 0
+    #: requests with video or audio: how each video was sampled (policy, who set it, frame times) and each
+    #: audio windowed; absent otherwise
+    media: list[Annotated[VideoSampling | AudioUse, Field(discriminator="type")]] | None = None

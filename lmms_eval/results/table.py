@@ -12,19 +12,18 @@ def _fmt(x: float | None, digits: int = 4) -> str:
 def _rows(result: TaskResult) -> list[list[str]]:
     rows = []
     rep = result.repeats
+    name = result.name
+    if result.subset is not None:  # a suite's subset: never to be read as the full benchmark's number
+        name = f"{name} [{result.subset.suite}: {result.subset.n_selected}/{result.subset.n_full} docs]"
     for key, m in result.metrics.items():
         label = f"{key} [{rep.reducer}, k={rep.k}]" if rep else key
-        rows.append(_row(result.name, result.kind, label, m, result.n_errors))
+        rows.append(_row(name, result.kind, label, m, result.n_errors))
     if rep is not None:  # --repeats: the stability statistics (expected = the mean reducer's value)
         if rep.reducer != "mean":
             for key, m in rep.expected.items():
-                rows.append(
-                    _row(result.name, result.kind, f"{key} [expected, k={rep.k}]", m, result.n_errors)
-                )
+                rows.append(_row(name, result.kind, f"{key} [expected, k={rep.k}]", m, result.n_errors))
         if rep.consistency is not None:
-            rows.append(
-                _row(result.name, result.kind, f"consistency [k={rep.k}]", rep.consistency, result.n_errors)
-            )
+            rows.append(_row(name, result.kind, f"consistency [k={rep.k}]", rep.consistency, result.n_errors))
     return rows
 
 

@@ -1,6 +1,7 @@
 """Text normalization steps, chained by name (e.g. ``exact_match``'s ``normalize: [strip, lower]``).
 
-Steps: ``strip``, ``lower``, ``whitespace`` (collapse runs to one space and strip), ``punctuation`` (remove
+Steps: ``strip``, ``lower``, ``whitespace`` (collapse runs to one space and strip), ``no_whitespace`` (remove
+every whitespace character: character error rates of languages written without spaces), ``punctuation`` (remove
 ASCII and Unicode punctuation), ``articles`` (drop the words a/an/the; rejoins tokens with single spaces)
 ``vqa`` (the official VQA v2 answer normalization, :func:`normalize_vqa`), ``whisper_english`` and
 ``whisper_basic`` (Whisper's English and basic text normalizers for word error rates,
@@ -48,6 +49,7 @@ STEPS: dict[str, Callable[[str], str]] = {
     "strip": str.strip,
     "lower": str.lower,
     "whitespace": _collapse_whitespace,
+    "no_whitespace": lambda text: "".join(text.split()),
     "punctuation": _remove_punctuation,
     "articles": _remove_articles,
     "vqa": normalize_vqa,

@@ -1,4 +1,5 @@
-"""The lazy task index: name -> YAML file, with modality, source and size, cached on disk.
+"""The lazy task index: name -> YAML file, with modality, source and size, cached on disk; and the suites
+(``suite:NAME``, see :mod:`lmms_eval.tasks.suite`), kept apart from the task, group and tag names.
 
 The cache (``$LMMS_EVAL_CACHE_DIR`` or ``~/.cache/lmms_eval``) is keyed by every YAML file's path, size and
 mtime plus the data root, so it is rebuilt only when a task file (or the data root) changes. Building and
@@ -18,13 +19,13 @@ from typing import Any
 from lmms_eval.core.errors import ConfigError, LmmsEvalError, UnknownNameError
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 @dataclass
 class IndexEntry:
     name: str
-    kind: str  # "task" | "group"
+    kind: str  # "task" | "group" | "suite" | "invalid"
     path: str
     modality: str = ""
     source: str = ""
@@ -32,6 +33,9 @@ class IndexEntry:
     tags: list[str] = field(default_factory=list)
     tasks: list[str] = field(default_factory=list)
     error: str | None = None
+    #: suites: what the suite measures, and its ``subset`` settings (None: full tasks)
+    description: str = ""
+    subset: dict[str, Any] | None = None
 
 
 def cache_dir() -> Path:
@@ -66,6 +70,33 @@ def yaml_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _suite_entry(path: Path) -> IndexEntry | None:
+    """The entry of a suite file; None when ``path`` is not one."""
+    from lmms_eval.tasks.suite import is_suite_data, parse_suite
+    from lmms_eval.tasks.yaml_loader import load_raw
+
+    try:
+        data = load_raw(path, lines=False)
+    except LmmsEvalError:
+        return None
+    if not is_suite_data(data):
+        return None
+    try:
+        suite = parse_suite(path, data)
+    except LmmsEvalError as exc:
+        name = data["suite"] if isinstance(data["suite"], str) else path.stem
+        return IndexEntry(name=f"suite:{name}", kind="invalid", path=str(path), error=str(exc))
+    subset = suite.subset.model_dump() if suite.subset is not None else None
+    return IndexEntry(
+        name=suite.suite,
+        kind="suite",
+        path=str(path),
+        tasks=suite.tasks,
+        description=" ".join(suite.description.split()),
+        subset=subset,
+    )
+
+
 def _entry_for(path: Path, data_root: Path) -> IndexEntry:
     from lmms_eval.tasks.spec import GroupSpec
     from lmms_eval.tasks.yaml_loader import parse_spec
@@ -73,6 +104,9 @@ def _entry_for(path: Path, data_root: Path) -> IndexEntry:
     try:
         spec = parse_spec(path)
     except LmmsEvalError as exc:
+        suite = _suite_entry(path)  # a suite file beside task files (an --include_path folder, a plugin)
+        if suite is not None:
+            return suite
         return IndexEntry(name=path.stem, kind="invalid", path=str(path), error=str(exc))
     if isinstance(spec, GroupSpec):
         return IndexEntry(name=spec.group, kind="group", path=str(path), tags=spec.tags, tasks=spec.tasks)
@@ -102,7 +136,15 @@ class TaskIndex:
     def __init__(self, entries: list[IndexEntry]) -> None:
         self.entries = entries
         self.by_name: dict[str, IndexEntry] = {}
+        self.suites: dict[str, IndexEntry] = {}
         for e in entries:
+            if e.kind == "suite":
+                if e.name in self.suites:
+                    raise ConfigError(
+                        f"Suite '{e.name}' is defined twice: {self.suites[e.name].path} and {e.path}"
+                    )
+                self.suites[e.name] = e
+                continue
             if e.kind == "invalid":
                 continue
             if e.name in self.by_name:
@@ -114,9 +156,10 @@ class TaskIndex:
     @classmethod
     def build(cls, include_paths: Iterable[str | Path] = (), data_root: Path | None = None) -> TaskIndex:
         from lmms_eval.tasks.data_root import resolve_data_root
+        from lmms_eval.tasks.suite import suite_files
 
         root = data_root or resolve_data_root()
-        files = yaml_files(task_dirs(include_paths))
+        files = [*yaml_files(task_dirs(include_paths)), *suite_files()]
         key = _cache_key(files, root)
         cached = _read_cache(key)
         if cached is not None:
@@ -128,6 +171,8 @@ class TaskIndex:
     def tags(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for e in self.entries:
+            if e.kind == "suite":
+                continue
             for tag in e.tags:
                 out.setdefault(tag, []).append(e.name)
         return out
@@ -143,12 +188,42 @@ class TaskIndex:
             raise UnknownNameError("task", name, [*self.names(), *self.tags()])
         return self.by_name[name]
 
+    def suite(self, name: str) -> IndexEntry:
+        """The suite ``name`` (without the ``suite:`` prefix); unknown names suggest the closest suites."""
+        if name not in self.suites:
+            invalid = [e for e in self.entries if e.kind == "invalid" and e.name == f"suite:{name}"]
+            if invalid:
+                raise ConfigError(invalid[0].error or f"Suite file for '{name}' is invalid")
+            known = sorted(self.suites)
+            listing = f" Suites: {', '.join(known)} (`lmms-eval tasks --suites`)." if known else ""
+            raise ConfigError(f"{UnknownNameError('suite', name, known)}{listing}")
+        return self.suites[name]
+
+    def suite_tasks(self, name: str) -> list[str]:
+        """The tasks of suite ``name`` (its groups and tags expanded); an unknown member is an error naming the
+        suite file."""
+        entry = self.suite(name)
+        try:
+            return self.expand(entry.tasks)
+        except LmmsEvalError as exc:
+            raise ConfigError(f"Suite '{name}' ({entry.path}): {exc}") from None
+
+    def missing_members(self, name: str) -> list[str]:
+        """The names in suite ``name`` that are no task, group or tag here."""
+        tags = self.tags()
+        return [t for t in self.suite(name).tasks if t not in self.by_name and t not in tags]
+
     def expand(self, names: Iterable[str]) -> list[str]:
-        """Task names (groups and tags expanded, order kept, no repeats)."""
+        """Task names (suites, groups and tags expanded, order kept, no repeats)."""
+        from lmms_eval.tasks.suite import suite_name
+
         out: list[str] = []
         tags = self.tags()
         for name in names:
-            if name in tags and name not in self.by_name:
+            suite = suite_name(name)
+            if suite is not None:
+                members = self.suite_tasks(suite)
+            elif name in tags and name not in self.by_name:
                 members = tags[name]
             else:
                 entry = self.get(name)

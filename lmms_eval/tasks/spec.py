@@ -98,21 +98,57 @@ class JoinSpec(_Strict):
         return f"hf:{self.hub.path}{extra}[{self.hub.split}]"
 
 
+class DatasetMedia(_Strict):
+    """Media files kept in a Hub dataset repo beside its splits (videos, often in zip/tar archives): the repo
+    files matching ``files`` (glob patterns on repo paths, ``*`` crossing ``/``) are the task's media.
+    Archives (.zip, .tar, .tar.gz, .tgz, .tar.bz2, .tar.xz) are extracted into the media folder when
+    ``extract`` is true; other files keep their repo path. Relative media paths of the docs resolve against
+    that folder, or its ``subdir``. ``repo`` and ``revision`` default to the ``hub`` dataset's."""
+
+    repo: str | None = None
+    revision: str | None = None
+    files: list[str]
+    extract: bool = True
+    subdir: str | None = None
+
+    @field_validator("files")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("media.files lists glob patterns of repo files, e.g. ['videos/*.zip']")
+        bad = [p for p in value if not p or p.startswith(("/", "\\")) or ".." in p.split("/")]
+        if bad:
+            raise ValueError(f"media.files are patterns of paths inside the repo, got {bad}")
+        return value
+
+    @field_validator("subdir")
+    @classmethod
+    def _relative(cls, value: str | None) -> str | None:
+        if value is not None and (not value or value.startswith(("/", "\\")) or ".." in value.split("/")):
+            raise ValueError(f"media.subdir is a folder inside the media folder, got {value!r}")
+        return value
+
+
 class DatasetSpec(_Strict):
     """``hub``, ``local``, or both. With both, the hub dataset is the source of truth and ``local`` is a
     fallback layout of the same data: docs come from the offline mirror (``DATA_ROOT/hf/...``) when it holds
     the split, else from the local files when they exist, else from the Hub. ``join`` adds columns of a
-    second hub split (see :class:`JoinSpec`)."""
+    second hub split (see :class:`JoinSpec`); ``media`` names media files of a Hub dataset repo (see
+    :class:`DatasetMedia`)."""
 
     hub: HubSource | None = None
     local: LocalSource | None = None
     join: JoinSpec | None = None
     filter: str | None = None
+    #: media files of a Hub dataset repo (see :class:`DatasetMedia`)
+    media: DatasetMedia | None = None
 
     @model_validator(mode="after")
     def _a_source(self) -> DatasetSpec:
         if self.hub is None and self.local is None:
             raise ValueError("dataset needs 'hub', 'local', or both (a hub dataset with a local fallback)")
+        if self.media is not None and self.media.repo is None and self.hub is None:
+            raise ValueError("dataset.media needs 'repo' (the Hub dataset holding the media) without 'hub'")
         return self
 
     def describe(self) -> str:
@@ -201,7 +237,12 @@ class ExtractorSpec(_Strict):
 
 class MetricSpec(_Strict):
     """A per-sample metric and how to aggregate it. ``scale`` multiplies every per-sample score (use 100 to
-    report percentages); stderr and CI follow in the same units."""
+    report percentages); stderr and CI follow in the same units.
+
+    ``choice_rule`` (tasks with ``output_type: choice_loglikelihood`` only): which option is the model's
+    answer for this metric: ``best``, the most likely one (lm-evaluation-harness's ``acc``); ``per_char``,
+    the highest log-likelihood divided by the option's length in characters (its ``acc_norm``);
+    ``per_byte``, divided by its length in UTF-8 bytes (its ``acc_bytes``). Ties go to the first option."""
 
     name: str
     key: str | None = None
@@ -210,6 +251,7 @@ class MetricSpec(_Strict):
     aggregation_args: dict[str, Any] = Field(default_factory=dict)
     higher_is_better: bool = True
     scale: float = 1.0
+    choice_rule: Literal["best", "per_char", "per_byte"] | None = None  # None: best (kept out of digests)
 
     @property
     def display(self) -> str:
@@ -366,6 +408,11 @@ class TaskSpec(_Strict):
         if self.output_type == "choice_loglikelihood" and not self.choices:
             raise ValueError(
                 "output_type choice_loglikelihood needs 'choices:' (a template giving the list of options)"
+            )
+        ruled = [m.display for m in self.metrics if m.choice_rule not in (None, "best")]
+        if ruled and self.output_type != "choice_loglikelihood":
+            raise ValueError(
+                f"metrics {ruled} set 'choice_rule', which only applies to output_type choice_loglikelihood"
             )
         return self
 

@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from lmms_eval.core.errors import ConfigError, DataError
 from lmms_eval.core.registry import import_dotted
@@ -15,6 +15,9 @@ from lmms_eval.tasks.prompt import PromptRenderer, compile_template, render_temp
 from lmms_eval.tasks.sources import LoadedDocs
 from lmms_eval.tasks.sources.arrow import LazyRows, column_values, take_rows
 from lmms_eval.tasks.spec import DatasetSpec, ExtractorSpec, TaskSpec
+
+if TYPE_CHECKING:
+    from lmms_eval.engine.subset import DocSubset
 
 
 @dataclass
@@ -122,6 +125,8 @@ class Task:
         self._fewshot_pool: Sequence[dict[str, Any]] | None = None
         self._fewshot_positions: dict[str, list[int]] = {}
         self._renderers: dict[str | None, PromptRenderer] = {}
+        #: a suite's subset of the docs (``--tasks suite:lite``); None runs every doc
+        self.subset: DocSubset | None = None
 
     @property
     def name(self) -> str:

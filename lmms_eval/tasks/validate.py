@@ -124,21 +124,45 @@ class _Universe:
     specs: dict[Path, TaskSpec | GroupSpec | LmmsEvalError]
     names: dict[str, list[Path]]
     tags: dict[str, list[str]]
+    #: suites (``suite:NAME``, docs/suites.md) -> the names they list; their files are not task files
+    suites: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _suite_tasks(path: Path) -> tuple[str, list[str]] | None:
+    """A suite file's name and listed names; None when ``path`` is not a valid suite file."""
+    from lmms_eval.tasks.suite import is_suite_data, parse_suite
+    from lmms_eval.tasks.yaml_loader import load_raw
+
+    try:
+        data = load_raw(path, lines=False)
+        if not is_suite_data(data):
+            return None
+        suite = parse_suite(path, data)
+    except LmmsEvalError:
+        return None
+    return suite.suite, suite.tasks
 
 
 def _universe(dirs: Iterable[Path]) -> _Universe:
     from lmms_eval.tasks.index import yaml_files
     from lmms_eval.tasks.spec import GroupSpec
+    from lmms_eval.tasks.suite import suite_files
     from lmms_eval.tasks.yaml_loader import parse_spec
 
     files = list(dict.fromkeys(p.resolve() for p in yaml_files(dirs)))
     specs: dict[Path, TaskSpec | GroupSpec | LmmsEvalError] = {}
     names: dict[str, list[Path]] = {}
     tags: dict[str, list[str]] = {}
-    for path in files:
+    suites = dict(s for s in map(_suite_tasks, suite_files()) if s is not None)
+    for path in list(files):
         try:
             spec = parse_spec(path)
         except LmmsEvalError as exc:
+            suite = _suite_tasks(path)  # a suite beside task files: `lmms-eval tasks --suites` checks it
+            if suite is not None:
+                suites[suite[0]] = suite[1]
+                files.remove(path)
+                continue
             specs[path] = exc
             continue
         specs[path] = spec
@@ -146,7 +170,7 @@ def _universe(dirs: Iterable[Path]) -> _Universe:
         names.setdefault(name, []).append(path)
         for tag in spec.tags:
             tags.setdefault(tag, []).append(name)
-    return _Universe(files, specs, names, tags)
+    return _Universe(files, specs, names, tags, suites)
 
 
 def _include_chain(path: Path) -> list[Path]:
@@ -186,7 +210,7 @@ def where(path: Path, key: str, item: int | None = None) -> str:
 
 
 def _select(targets: Sequence[str], universe: _Universe) -> list[Path]:
-    """The files named by ``targets`` (paths, task/group names, tags); all files when empty."""
+    """The files named by ``targets`` (paths, task/group names, tags, ``suite:NAME``); all files when empty."""
     if not targets:
         return list(universe.files)
     out: list[Path] = []
@@ -213,6 +237,11 @@ def _files_named(name: str, universe: _Universe, seen: set[str]) -> list[Path]:
     if name in seen:
         return []
     seen.add(name)
+    if name.startswith("suite:"):  # `validate suite:lite`: the files of the tasks the suite lists
+        suite = name.removeprefix("suite:")
+        if suite not in universe.suites:
+            raise UnknownNameError("suite", suite, universe.suites)
+        return [f for member in universe.suites[suite] for f in _files_named(member, universe, seen)]
     if name not in universe.names:
         if name in universe.tags:
             return [f for member in universe.tags[name] for f in _files_named(member, universe, seen)]

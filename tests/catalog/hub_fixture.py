@@ -78,3 +78,44 @@ def value(results: dict[str, Any], key: str, *group: str) -> float:
         field, name = group
         return float(results["breakdown"][field][name][key]["value"])
     return float(results["metrics"][key]["value"])
+
+
+def wav(seconds: float = 0.05, rate: int = 16000, hz: float = 440.0) -> bytes:
+    """A tiny mono 16-bit PCM WAV file (a sine tone), for the ``{bytes, path}`` value of an HF ``Audio``
+    column."""
+    import math
+    import struct
+    import wave
+
+    frames = int(seconds * rate)
+    pcm = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * hz * i / rate))) for i in range(frames)
+    )
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+    return buf.getvalue()
+
+
+def write_audio_split(
+    root: Path, path: str, split: str, columns: dict[str, list[Any]], features: Any, config: str | None = None
+) -> Path:
+    """``write_split`` for features with ``Audio`` columns (values ``{bytes, path}``, e.g. from :func:`wav`):
+    datasets encodes Audio values only with torchcodec, so the rows are built with those columns as plain
+    ``{bytes, path}`` structs and then cast to ``Audio`` (a cast re-labels the Arrow column, it encodes
+    nothing), giving the Parquet file and the features metadata of the real split."""
+    plain = datasets.Features(
+        {
+            name: {"bytes": datasets.Value("binary"), "path": datasets.Value("string")}
+            if isinstance(feature, datasets.Audio)
+            else feature
+            for name, feature in features.items()
+        }
+    )
+    file = root / "hf" / path / (config or "default") / f"{split}.parquet"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    datasets.Dataset.from_dict(columns, features=plain).cast(features).to_parquet(str(file))
+    return file

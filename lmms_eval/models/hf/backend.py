@@ -54,6 +54,10 @@ class HFArgs(ModelArgs):
     num_frames: int | None = None
     fps: float | None = None
     sampling_rate: int | None = None
+    #: seconds of audio the model's encoder takes at once: a longer audio is split into consecutive windows,
+    #: each its own audio input (None: the processor's feature extractor ``chunk_length``, e.g. 30 for
+    #: Whisper-style encoders, which would otherwise cut the rest off silently; 0: never split)
+    audio_window_s: float | None = None
     max_new_tokens: int | None = None
     gguf_file: str | None = None
     ignore_media: bool = False
@@ -131,10 +135,19 @@ class HFModel(Model):
         else:
             self.processor = transformers.AutoProcessor.from_pretrained(a.pretrained, **common)
             self.tokenizer = getattr(self.processor, "tokenizer", self.processor)
+        self.audio_window_s = self._audio_window()
         self.tokenizer.padding_side = "left"
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._torch = torch
+
+    def _audio_window(self) -> float | None:
+        """The model's audio window in seconds (see ``HFArgs.audio_window_s``)."""
+        if self.args.audio_window_s is not None:
+            return self.args.audio_window_s or None
+        extractor = getattr(self.processor, "feature_extractor", None)
+        chunk = getattr(extractor, "chunk_length", None)
+        return float(chunk) if isinstance(chunk, (int, float)) and chunk > 0 else None
 
     @property
     def family(self) -> str | None:
@@ -255,6 +268,10 @@ class HFModel(Model):
         rows = row_settings(batch, self.model.generation_config)
         if RowSampler.needed(rows):
             kw["logits_processor"] = [RowSampler(rows)]
+        if self.fam.kind == "speech_seq2seq" and _is_long_form(inputs, self.processor):
+            kw["return_timestamps"] = (
+                True  # Whisper's sequential long-form decoding needs its timestamp tokens
+            )
         pad_id = self.tokenizer.pad_token_id
         with torch.inference_mode():
             output = self.model.generate(**inputs, **kw, pad_token_id=pad_id)
@@ -282,11 +299,7 @@ class HFModel(Model):
         """Processor inputs for a batch; ``suffixes`` are appended to each rendered prompt (choice scoring)."""
         fam = self.fam
         if fam.kind == "speech_seq2seq":
-            clips = [_first_audio(r) for r in batch]
-            feats = self.processor(
-                audio=[c.samples for c in clips], sampling_rate=clips[0].sampling_rate, return_tensors="pt"
-            )
-            return feats.to(self.device)
+            return self._speech_inputs(batch)
         texts: list[str] = []
         images: list[Any] = []
         videos: list[VideoFrames] = []
@@ -328,6 +341,29 @@ class HFModel(Model):
         # BatchFeature.to casts only floating tensors (pixels, audio features) to the model's dtype
         return self.processor(**kw).to(self.device, dtype=self.model.dtype)
 
+    def _speech_inputs(self, batch: list[Request]) -> Any:
+        """Log-mel features of each request's first audio. Audio longer than the model's window is not cut to
+        it: the features keep every frame and ``generate`` transcribes window after window (transformers'
+        sequential long-form decoding for Whisper); each part records how many windows it spans."""
+        import math
+
+        parts = [_first_audio_part(r) for r in batch]
+        clips = [p.decoded for p in parts]
+        window = self.audio_window_s
+        long_form = window is not None and any(c.duration_s > window for c in clips)
+        for part, clip in zip(parts, clips):
+            part.record_windows(window, max(1, math.ceil(clip.duration_s / window)) if window else 1)
+        extra = (
+            {"truncation": False, "padding": "longest", "return_attention_mask": True} if long_form else {}
+        )
+        feats = self.processor(
+            audio=[c.samples for c in clips],
+            sampling_rate=clips[0].sampling_rate,
+            return_tensors="pt",
+            **extra,
+        )
+        return feats.to(self.device)
+
     def _conversation(
         self, r: Request
     ) -> tuple[list[dict[str, Any]], list[Any], list[VideoFrames], list[Any]]:
@@ -350,8 +386,12 @@ class HFModel(Model):
                     content.append({"type": "video"})
                     videos.append(p.decoded)
                 elif isinstance(p, AudioPart):
-                    content.append({"type": "audio"})
-                    audios.append(p.decoded)
+                    from lmms_eval.media.audio import split_windows
+
+                    windows = split_windows(p.decoded, self.audio_window_s)
+                    p.record_windows(self.audio_window_s, len(windows))
+                    content.extend({"type": "audio"} for _ in windows)
+                    audios.extend(windows)
             if self.fam.kind == "text":
                 conv.append({"role": m.role, "content": "".join(c["text"] for c in content)})
             else:
@@ -381,10 +421,16 @@ def resolve_pretrained(value: str) -> str:
     return str(list(spec.submodule_search_locations)[0])
 
 
-def _first_audio(r: Request) -> Any:
+def _is_long_form(inputs: Any, processor: Any) -> bool:
+    """Whether the features span more than one window of the feature extractor (3,000 frames = 30 s)."""
+    frames = getattr(getattr(processor, "feature_extractor", None), "nb_max_frames", 3000)
+    return bool(inputs["input_features"].shape[-1] > frames)
+
+
+def _first_audio_part(r: Request) -> AudioPart:
     for p in r.media_parts():
         if isinstance(p, AudioPart):
-            return p.decoded
+            return p
     raise ValueError("a speech model needs an audio part in the request")
 
 

@@ -7,7 +7,8 @@ a row's dict only when it is indexed or iterated (see ``arrow.py``).
 :func:`load_source` picks the source of a ``dataset:`` spec: a hub dataset is read from the offline mirror
 under the data root when it holds the split (``DATA_ROOT/hf/...``, see ``lmms_eval.mirror``), else from the
 spec's local fallback files, else from the Hub; a local spec from its files. A ``join`` then adds columns
-of a second hub split, loaded the same way (:func:`join_split`).
+of a second hub split, loaded the same way (:func:`join_split`), and ``media`` sets the docs' media root to
+the media files of a Hub repo (``sources/media.py``).
 """
 
 from __future__ import annotations
@@ -111,7 +112,15 @@ def load_source(spec: DatasetSpec, yaml_dir: Path, data_root: Path, task: str) -
     else:
         assert local is not None
         loaded = local.load()
-    return join_split(loaded, spec.join, data_root, task) if spec.join is not None else loaded
+    if spec.join is not None:
+        loaded = join_split(loaded, spec.join, data_root, task)
+    # media files of a Hub repo: the mirror, the extraction cache, or the Hub (a hub task's local fallback
+    # keeps the media of its own layout)
+    if spec.media is not None and not (loaded.origin == "local" and spec.hub is not None):
+        from lmms_eval.tasks.sources.media import resolve_media
+
+        loaded.media_root = resolve_media(spec, data_root, task)
+    return loaded
 
 
 def join_split(left: LoadedDocs, join: JoinSpec, data_root: Path, task: str) -> LoadedDocs:
