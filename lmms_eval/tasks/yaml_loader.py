@@ -6,6 +6,7 @@ unknown key the closest valid key.
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
 from pathlib import Path
@@ -50,9 +51,26 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: fast parses by (path, mtime, size): a template included by many task files is parsed once per process
+_FAST_PARSES: dict[tuple[str, int, int], Any] = {}
+
+
 def read_yaml(path: Path, lines: bool = True) -> Any:
     """Parse one YAML file (``lines``: mappings remember the line of each key); a syntax error names the
-    file and line."""
+    file and line. Fast parses (``lines=False``) are cached per file version and handed out as copies."""
+    if not lines:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise ConfigError(f"Cannot read task file {path}: {exc}") from exc
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _FAST_PARSES:
+            _FAST_PARSES[key] = _parse(path, lines)
+        return copy.deepcopy(_FAST_PARSES[key])
+    return _parse(path, lines)
+
+
+def _parse(path: Path, lines: bool) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
