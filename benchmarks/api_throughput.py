@@ -2,7 +2,7 @@
 """Served-model throughput: N (default 1,000) requests to a local OpenAI-compatible server that answers
 after a fixed latency (default 200 ms) with 256 slots, whole-command wall time against the physical limit
 N x latency / concurrency, at concurrency 32, 64, 128 and 256. Ours (`--model openai_compat`, this repo's
-.venv) side by side with lmms-eval 0.7.3's `openai` model (/work/peer/venv, benchmarks/peer_setup.sh).
+.venv) side by side with lmms-eval 0.7.3's `openai` model ($PEER_VENV, default .peer/venv: benchmarks/peer_setup.sh).
 
     python benchmarks/api_throughput.py                     # both sides, 3 repeats, median reported
     python benchmarks/api_throughput.py --side ours --concurrency 32,256 --repeats 5

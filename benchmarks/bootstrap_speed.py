@@ -5,7 +5,7 @@ Prints one line per case: the best wall-clock seconds over --repeat runs and the
 
 ``--peer`` also times lmms-eval 0.7.3's ``bootstrap_stderr`` (a multiprocessing pool over chunks of 1,000
 resamples, each drawn with ``random.choices``) on the same 0/1 and continuous scores with its ``median``
-aggregation, in the peer's venv (/work/peer/venv, benchmarks/peer_setup.sh), one run each (it is slow).
+aggregation, in the peer's venv ($PEER_VENV, default .peer/venv: benchmarks/peer_setup.sh), one run each (it is slow).
 """
 
 from __future__ import annotations
@@ -115,7 +115,9 @@ print(json.dumps({"seconds": time.perf_counter() - start, "stderr": stderr}))
 
 def _peer_bootstrap(data: np.ndarray, iters: int) -> tuple[float, float]:
     """Seconds and stderr of the peer's bootstrap_stderr(median, data, iters), run in the peer's venv."""
-    python = os.path.join(os.environ.get("PEER_VENV", "/work/peer/venv"), "bin", "python")
+    from peer_common import PEER_VENV
+
+    python = str(PEER_VENV / "bin" / "python")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "xs.json")
         with open(path, "w") as fh:

@@ -35,7 +35,7 @@ Greedy check: for every family the responses of every timed run (``samples_<task
 
 Peer comparison (``--peer``)
 ----------------------------
-PyPI lmms-eval 0.7.3 in /work/peer/venv (``bash benchmarks/peer_setup.sh``), model ``llava_hf`` on the SAME
+PyPI lmms-eval 0.7.3 in $PEER_VENV (default .peer/venv; ``bash benchmarks/peer_setup.sh``), model ``llava_hf`` on the SAME
 tiny llava_hf checkpoint, over the same 64 NLVR items through a minimal peer task written to
 ``benchmarks/.work/peer_tasks_img/`` (data: ``benchmarks/.work/peer_data/nlvr_dev.jsonl``, the four fields
 of the bundled ``dev.json``; images read from the bundled PNGs). Both sides are timed as whole commands
@@ -73,12 +73,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peer_common import PEER_VENV
+
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work"
 TINY = WORK / "tiny"
 RUNS = WORK / "hf_runs"
 OURS_BIN = REPO / ".venv" / "bin" / "lmms-eval"
-PEER_VENV = Path(os.environ.get("PEER_VENV", "/work/peer/venv"))
 PEER_BIN = PEER_VENV / "bin" / "lmms-eval"
 NLVR = REPO / "lmms_eval" / "data" / "sample" / "nlvr" / "dev"
 PEER_TASK = "bench_nlvr_dev"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Framework-overhead benchmark: N (default 20,000) short text-only docs through the `dummy`
-model, end to end, whole-command wall time. Ours (/work/main/.venv) vs the peer (PyPI
-lmms-eval==0.7.3 in /work/peer/venv, created by benchmarks/peer_setup.sh).
+model, end to end, whole-command wall time. Ours (the repository's .venv) vs the peer (PyPI
+lmms-eval==0.7.3 in $PEER_VENV, default .peer/venv, created by benchmarks/peer_setup.sh).
 
     python benchmarks/overhead.py                    # both sides, 5 repeats
     python benchmarks/overhead.py --side peer --repeats 3 --batch-sizes 1,64

@@ -6,10 +6,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PEER_BIN = Path(os.environ.get("PEER_VENV", "/work/peer/venv")) / "bin" / "lmms-eval"
+REPO = Path(__file__).resolve().parent.parent
+#: the peer's venv: $PEER_VENV, else ``.peer/venv`` in the repository (created by benchmarks/peer_setup.sh)
+PEER_VENV = Path(os.environ.get("PEER_VENV", REPO / ".peer" / "venv"))
+PEER_BIN = PEER_VENV / "bin" / "lmms-eval"
 
 
-def write_peer_text_task(folder: Path, task: str, data: Path, max_new_tokens: int, until: str | None = None) -> Path:
+def write_peer_text_task(
+    folder: Path, task: str, data: Path, max_new_tokens: int, until: str | None = None
+) -> Path:
     """A peer text task over a JSON-lines file with ``question``/``answer`` columns, scored by exact_match.
 
     lmms-eval 0.7.3 sends ``dataset_path: json`` + ``dataset_kwargs.data_files`` straight to

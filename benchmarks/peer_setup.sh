@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Create the PEER venv: PyPI lmms-eval==0.7.3 at /work/peer/venv (OUTSIDE the repo).
-# Never install lmms-eval 0.7.3 into /work/main/.venv: it shares the import name `lmms_eval`.
+# Create the PEER venv: PyPI lmms-eval==0.7.3 at $PEER_VENV (default: .peer/venv in the repository, git-ignored).
+# Never install lmms-eval 0.7.3 into the project's .venv: it shares the import name `lmms_eval`.
 # Idempotent: does nothing if the venv already imports lmms_eval 0.7.3 with a CPU torch.
 #
 # Note: every python check runs with -I from / so that the repo's own ./lmms_eval package
 # (cwd on sys.path) can never shadow the peer's installed one.
 set -euo pipefail
 
-PEER_VENV="${PEER_VENV:-/work/peer/venv}"
+PEER_VENV="${PEER_VENV:-$(cd "$(dirname "$0")/.." && pwd)/.peer/venv}"
 PY="$PEER_VENV/bin/python"
 
 check() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start-up benchmark: ours (/work/main/.venv) vs the peer (PyPI lmms-eval==0.7.3 in /work/peer/venv).
+"""Start-up benchmark: ours (the repository's .venv) vs the peer (PyPI lmms-eval==0.7.3 in $PEER_VENV, default .peer/venv).
 
 Each command is run in a fresh subprocess N times (after W untimed warm-up runs, so .pyc
 compilation is not measured); we report median/min wall time and peak RSS (ru_maxrss of
@@ -23,9 +23,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peer_common import PEER_BIN
+
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work"
-PEER_BIN = Path(os.environ.get("PEER_VENV", "/work/peer/venv")) / "bin" / "lmms-eval"
 OURS_BIN = REPO / ".venv" / "bin" / "lmms-eval"
 
 # (label, ours args, peer args). The peer (0.7.3) has `tasks list` as its subcommand form
@@ -67,8 +68,9 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, timeout:
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as fh:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         deadline = t0 + timeout
         while True:
             pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
@@ -147,8 +149,16 @@ def main() -> int:
 
     results: list[tuple[str, list[str], list[str], Stats, Stats]] = []
     for label, ours_args, peer_args in CASES:
-        peer = Stats(error="skipped") if a.side == "ours" else measure(PEER_BIN, peer_args, "peer", label, a.repeats, a.warmup)
-        ours = Stats(error="skipped") if a.side == "peer" else measure(OURS_BIN, ours_args, "ours", label, a.repeats, a.warmup)
+        peer = (
+            Stats(error="skipped")
+            if a.side == "ours"
+            else measure(PEER_BIN, peer_args, "peer", label, a.repeats, a.warmup)
+        )
+        ours = (
+            Stats(error="skipped")
+            if a.side == "peer"
+            else measure(OURS_BIN, ours_args, "ours", label, a.repeats, a.warmup)
+        )
         for side, st, args in (("peer", peer, peer_args), ("ours", ours, ours_args)):
             if st.error and st.error != "skipped":
                 print(f"!! {side} `lmms-eval {' '.join(args)}` FAILED: {st.error}\n", file=sys.stderr)
@@ -156,18 +166,26 @@ def main() -> int:
         print(f"done: {label}", file=sys.stderr)
 
     load = "n/a" if not hasattr(os, "getloadavg") else ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\nStart-up, {a.repeats} runs each after {a.warmup} warm-up; wall seconds; peak RSS MB "
-          f"(max over runs); machine: {os.cpu_count()} cores; load avg at end: {load}\n")
-    print("| command (peer / ours) | peer median s | peer min s | peer RSS MB | ours median s | ours min s "
-          "| ours RSS MB | median peer/ours | min peer/ours | RSS peer/ours |")
+    print(
+        f"\nStart-up, {a.repeats} runs each after {a.warmup} warm-up; wall seconds; peak RSS MB "
+        f"(max over runs); machine: {os.cpu_count()} cores; load avg at end: {load}\n"
+    )
+    print(
+        "| command (peer / ours) | peer median s | peer min s | peer RSS MB | ours median s | ours min s "
+        "| ours RSS MB | median peer/ours | min peer/ours | RSS peer/ours |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for _label, ours_args, peer_args, peer, ours in results:
         name = f"`{' '.join(peer_args)}` / `{' '.join(ours_args)}`"
-        print(f"| {name} | {fmt(peer, 'med')} | {fmt(peer, 'min')} | {fmt(peer, 'rss')} | {fmt(ours, 'med')} "
-              f"| {fmt(ours, 'min')} | {fmt(ours, 'rss')} | {ratio(peer, ours, 'med')} | {ratio(peer, ours, 'min')} "
-              f"| {ratio(peer, ours, 'rss')} |")
+        print(
+            f"| {name} | {fmt(peer, 'med')} | {fmt(peer, 'min')} | {fmt(peer, 'rss')} | {fmt(ours, 'med')} "
+            f"| {fmt(ours, 'min')} | {fmt(ours, 'rss')} | {ratio(peer, ours, 'med')} | {ratio(peer, ours, 'min')} "
+            f"| {ratio(peer, ours, 'rss')} |"
+        )
     if any(o.error and o.error != "skipped" for *_, o in results):
-        print(f"\nNOTE: ours ({OURS_BIN}) failed on some commands -- see stderr above; peer numbers are still valid.")
+        print(
+            f"\nNOTE: ours ({OURS_BIN}) failed on some commands -- see stderr above; peer numbers are still valid."
+        )
     return 0
 
 

@@ -1,7 +1,7 @@
 """How well does a suite ``subset`` (the ``lite`` suite's settings) track full scores? Measured with SIMULATED
 models on real benchmark items, through the real engine (``replay``), full runs against subset runs.
 
-``python benchmarks/suite_lite_correlation.py [--data_root /work/shared/data] [--models 16] [--seed 0]``
+``python benchmarks/suite_lite_correlation.py [--data_root ../shared/data] [--models 16] [--seed 0]``
 
 The generator (documented in docs/suites.md, where its numbers are):
 
@@ -155,7 +155,7 @@ def summarize(full: list[float], lite: list[float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data_root", default="/work/shared/data")
+    parser.add_argument("--data_root", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--models", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated local catalog tasks")

@@ -66,6 +66,11 @@ class _Resampler:
         self._resampler = av.AudioResampler(format="flt", layout="mono", rate=target_rate)
         self._pts = 0
 
+    @property
+    def started(self) -> bool:
+        """Whether any sample went in (a resampler that got nothing has nothing to flush)."""
+        return self._pts > 0
+
     def push(self, mono: np.ndarray) -> list[np.ndarray]:
         out: list[np.ndarray] = []
         data = np.ascontiguousarray(mono, dtype=np.float32)
@@ -113,7 +118,7 @@ class _Collector:
                 self._append(block)
 
     def finish(self) -> np.ndarray:
-        if self._resampler is not None and self._resampler._pts:
+        if self._resampler is not None and self._resampler.started:
             for block in self._resampler.flush():
                 self._append(block)
         if len(self._out) - self._n > max(1 << 16, self._n // 100):  # more than 1% spare: give it back

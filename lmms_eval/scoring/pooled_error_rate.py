@@ -32,6 +32,7 @@ import numpy as np
 from lmms_eval.core.errors import ConfigError
 from lmms_eval.scoring.aggregations import _rows, _with_counts
 from lmms_eval.scoring.anls import levenshtein
+from lmms_eval.scoring.metrics import as_targets
 from lmms_eval.scoring.normalize import apply_steps, resolve_steps
 
 __all__ = ["CODE_BASE", "cer_counts", "decode_counts", "encode_counts", "pooled_error_rate", "wer_counts"]
@@ -77,14 +78,6 @@ def _rate(edits: int, length: int) -> float:
     return edits / length
 
 
-def _references(target: Any) -> list[str]:
-    if target is None:
-        return []
-    if isinstance(target, (list, tuple)):
-        return [str(t) for t in target]
-    return [str(target)]
-
-
 def wer_counts(
     prediction: str | None,
     target: Any,
@@ -95,7 +88,7 @@ def wer_counts(
     """The (word edits, reference words) count code of one sample, after ``normalize`` on both sides."""
     resolve_steps(normalize)
     hyp = apply_steps(prediction or "", normalize).split()
-    refs = [apply_steps(t, normalize).split() for t in _references(target)]
+    refs = [apply_steps(t, normalize).split() for t in as_targets(target)]
     return encode_counts(*_best_counts(hyp, refs))
 
 
@@ -110,7 +103,7 @@ def cer_counts(
     sides and stripping surrounding whitespace."""
     resolve_steps(normalize)
     hyp = apply_steps(prediction or "", normalize).strip()
-    refs = [apply_steps(t, normalize).strip() for t in _references(target)]
+    refs = [apply_steps(t, normalize).strip() for t in as_targets(target)]
     return encode_counts(*_best_counts(hyp, refs))
 
 

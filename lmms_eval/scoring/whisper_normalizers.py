@@ -44,6 +44,8 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
+from lmms_eval.scoring.extractors import NUMBER_WORDS
+
 __all__ = ["normalize_basic", "normalize_english", "remove_symbols", "remove_symbols_and_diacritics"]
 
 # -- basic ------------------------------------------------------------------------------------------------
@@ -136,27 +138,7 @@ def _expand_contractions(text: str) -> str:
 
 # -- English: numbers -------------------------------------------------------------------------------------
 
-_ONES_NAMES = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
+_ONES_NAMES = NUMBER_WORDS[1:20]  # one .. nineteen
 _TENS_NAMES = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _BIG_NAMES = [
     "thousand",

@@ -1,7 +1,7 @@
 """mmvet end to end, predict-only (its official score is MM-Vet's GPT-4 grader, which comes with the judge):
 rows in the schema of lmms-lab/MMVet (test) in the mirror layout, and the official layout of MM-Vet v1
 (github.com/yuweihao/MM-Vet: mm-vet/mm-vet.json keyed by question id, images under mm-vet/images) read from
-/work/shared/data/mm_vet when it is there, by a task file that includes mmvet and adds that local source. The run completes, nothing is scored,
+../shared/data/mm_vet (beside the repository) when it is there, by a task file that includes mmvet and adds that local source. The run completes, nothing is scored,
 and every sample carries its response, prompt and reference answer."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ FEATURES = datasets.Features(  # the dataset card of lmms-lab/MMVet
     }
 )
 PRE = "First please perform reasoning, and think step by step to provide best answer to the following question: \n\n"
-SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"  # the shared data beside the repository
 
 
 def test_mmvet_records_responses_without_a_score(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
